@@ -1,0 +1,227 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Targets are the values SMOKE_TARGET accepts.
+var Targets = []string{"embedded", "containers", "live"}
+
+// Config is everything a run needs to know. Each field's `env` tag names its variable,
+// `default` its default and `help` what it means (shown by `smokeproof help config`).
+type Config struct {
+	Target string `env:"SMOKE_TARGET" default:"embedded" help:"where the suites run: embedded (in-process shop, database and mail sink), containers (throwaway containers) or live (a deployed site)"`
+	Out    string `env:"SMOKE_OUT" default:"out" help:"directory for reports, documents, evidence and proof.json; a relative path is taken from the repository root"`
+	Faults string `env:"SHOP_FAULTS" help:"comma list of the reference shop's fault switches to turn on (embedded and containers only), e.g. wrong-tax"`
+
+	AllowWrites string        `env:"SMOKE_ALLOW_WRITES" help:"true lets specs labelled writes run; default true on embedded and containers, false on live"`
+	Browser     string        `env:"SMOKE_BROWSER" default:"on" help:"on runs the headless-Chromium frontend check; off reports it as not run"`
+	MailWait    time.Duration `env:"SMOKE_MAIL_WAIT" default:"10s" help:"how long to wait for a confirmation e-mail"`
+	HTTPTimeout time.Duration `env:"SMOKE_HTTP_TIMEOUT" default:"10s" help:"timeout of every HTTP call to the target"`
+
+	// containers target
+	DBImage     string        `env:"SMOKE_DB_IMAGE" default:"smokeproof/mariadb:local" help:"database image (mariadb or mysql family), e.g. mysql:8.4 or mariadb:11 where a registry is reachable"`
+	AppImage    string        `env:"SMOKE_APP_IMAGE" default:"smokeproof/shop:local" help:"image of the app under test"`
+	MailImage   string        `env:"SMOKE_MAIL_IMAGE" default:"smokeproof/mailpit:local" help:"Mailpit image (axllent/mailpit where a registry is reachable)"`
+	AppPort     int           `env:"SMOKE_APP_PORT" default:"8080" help:"port the app listens on inside its container"`
+	AppHealth   string        `env:"SMOKE_APP_HEALTH" default:"/api/health" help:"path that answers 200 when the app is ready"`
+	AppEnv      string        `env:"SMOKE_APP_ENV" help:"extra environment for the app container, KEY=VALUE pairs separated by commas"`
+	AppMigrate  string        `env:"SMOKE_APP_MIGRATE" help:"command run inside the app container before the suites, e.g. php artisan migrate --force --seed"`
+	StartupWait time.Duration `env:"SMOKE_STARTUP_WAIT" default:"60s" help:"how long each container may take to become ready"`
+
+	// live target
+	BaseURL  string `env:"SMOKE_BASE_URL" help:"base URL of a deployed site (live target), e.g. https://staging.example.org"`
+	APIURL   string `env:"SMOKE_API_URL" help:"API base URL when not <SMOKE_BASE_URL>/api"`
+	WebURL   string `env:"SMOKE_WEB_URL" help:"web pages base URL when not SMOKE_BASE_URL"`
+	DBDSN    string `env:"SMOKE_DB_DSN" help:"optional database DSN of the live site, opened read-only (go-sql-driver format)"`
+	Mail     string `env:"SMOKE_MAIL" default:"none" help:"mail source on live: mailpit:<url>, laravel-log:<path>, notifications-table or none"`
+	Accounts string `env:"SMOKE_ACCOUNTS" help:"file with the smoke accounts for live (KEY=VALUE lines: SMOKE_ADMIN_EMAIL, SMOKE_ADMIN_PASSWORD, SMOKE_PRODUCER_A_EMAIL, ...); the same variables may be set in the environment"`
+}
+
+// Load reads the configuration from getenv (os.Getenv when nil), applying defaults.
+// It returns an error naming the variable when a value cannot be parsed.
+func Load(getenv func(string) string) (Config, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	var c Config
+	v := reflect.ValueOf(&c).Elem()
+	for _, f := range Fields() {
+		raw := strings.TrimSpace(getenv(f.Env))
+		if raw == "" {
+			raw = f.Default
+		}
+		fv := v.FieldByName(f.Name)
+		switch fv.Kind() {
+		case reflect.String:
+			fv.SetString(raw)
+		case reflect.Int:
+			if raw == "" {
+				continue
+			}
+			n, err := strconv.Atoi(raw)
+			if err != nil {
+				return c, fmt.Errorf("%s=%q is not a whole number: set it to a port such as 8080", f.Env, raw)
+			}
+			fv.SetInt(int64(n))
+		case reflect.Int64: // time.Duration
+			if raw == "" {
+				continue
+			}
+			d, err := time.ParseDuration(raw)
+			if err != nil {
+				return c, fmt.Errorf("%s=%q is not a duration: use a value such as 10s or 1m", f.Env, raw)
+			}
+			fv.SetInt(int64(d))
+		}
+	}
+	return c, nil
+}
+
+// Field describes one configuration variable.
+type Field struct {
+	Name, Env, Default, Help string
+}
+
+// Fields lists every configuration variable in declaration order.
+func Fields() []Field {
+	t := reflect.TypeOf(Config{})
+	out := make([]Field, 0, t.NumField())
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		out = append(out, Field{Name: sf.Name, Env: sf.Tag.Get("env"), Default: sf.Tag.Get("default"), Help: sf.Tag.Get("help")})
+	}
+	return out
+}
+
+// Validate returns one sentence per problem (joined) for values that cannot work.
+func (c Config) Validate() error {
+	var errs []error
+	if !contains(Targets, c.Target) {
+		errs = append(errs, fmt.Errorf("SMOKE_TARGET=%q is not a target: use one of %s", c.Target, strings.Join(Targets, ", ")))
+	}
+	if c.AllowWrites != "" && c.AllowWrites != "true" && c.AllowWrites != "false" {
+		errs = append(errs, fmt.Errorf("SMOKE_ALLOW_WRITES=%q must be true or false", c.AllowWrites))
+	}
+	if c.Browser != "on" && c.Browser != "off" {
+		errs = append(errs, fmt.Errorf("SMOKE_BROWSER=%q must be on or off", c.Browser))
+	}
+	for name, d := range map[string]time.Duration{"SMOKE_MAIL_WAIT": c.MailWait, "SMOKE_HTTP_TIMEOUT": c.HTTPTimeout, "SMOKE_STARTUP_WAIT": c.StartupWait} {
+		if d <= 0 {
+			errs = append(errs, fmt.Errorf("%s must be a positive duration such as 10s", name))
+		}
+	}
+	if c.Out == "" {
+		errs = append(errs, errors.New("SMOKE_OUT is empty: name a directory for the run's output, e.g. out"))
+	}
+	if c.Target == "live" {
+		if c.BaseURL == "" {
+			errs = append(errs, errors.New("SMOKE_TARGET=live needs SMOKE_BASE_URL, the deployed site's address, e.g. https://staging.example.org"))
+		}
+		if c.Faults != "" {
+			errs = append(errs, errors.New("SHOP_FAULTS only applies to the reference shop: unset it for SMOKE_TARGET=live"))
+		}
+	}
+	for _, u := range []struct{ env, val string }{{"SMOKE_BASE_URL", c.BaseURL}, {"SMOKE_API_URL", c.APIURL}, {"SMOKE_WEB_URL", c.WebURL}} {
+		if u.val == "" {
+			continue
+		}
+		p, err := url.Parse(u.val)
+		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			errs = append(errs, fmt.Errorf("%s=%q is not an http(s) URL: use e.g. https://staging.example.org", u.env, u.val))
+		}
+	}
+	if c.AppPort <= 0 || c.AppPort > 65535 {
+		errs = append(errs, fmt.Errorf("SMOKE_APP_PORT=%d is not a port", c.AppPort))
+	}
+	if _, err := c.AppEnvMap(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// Writes reports whether specs labelled `writes` may run: SMOKE_ALLOW_WRITES when
+// set, else true except on live.
+func (c Config) Writes() bool {
+	if c.AllowWrites != "" {
+		return c.AllowWrites == "true"
+	}
+	return c.Target != "live"
+}
+
+// BrowserOn reports whether the headless-browser specs run.
+func (c Config) BrowserOn() bool { return c.Browser != "off" }
+
+// AppEnvMap parses SMOKE_APP_ENV ("K=V,K2=V2").
+func (c Config) AppEnvMap() (map[string]string, error) {
+	out := map[string]string{}
+	if strings.TrimSpace(c.AppEnv) == "" {
+		return out, nil
+	}
+	for _, kv := range strings.Split(c.AppEnv, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("SMOKE_APP_ENV entry %q is not KEY=VALUE: separate pairs with commas, e.g. APP_ENV=testing,MAIL_MAILER=smtp", kv)
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+// OutDir returns the absolute output directory: SMOKE_OUT as is when absolute, else
+// taken from the repository root (the nearest parent of the working directory holding
+// go.mod), so every suite writes to the same place whatever directory Ginkgo runs it in.
+func (c Config) OutDir() string {
+	if filepath.IsAbs(c.Out) {
+		return c.Out
+	}
+	return filepath.Join(RepoRoot(), c.Out)
+}
+
+// RepoRoot returns the nearest parent of the working directory that holds a go.mod,
+// or the working directory when there is none.
+func RepoRoot() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		if filepath.Dir(dir) == dir {
+			return wd
+		}
+	}
+}
+
+// Secrets returns the secret values in the configuration (the DSN password), for the
+// redactor.
+func (c Config) Secrets() []string {
+	var out []string
+	if c.DBDSN != "" {
+		if userinfo, _, ok := strings.Cut(c.DBDSN, "@"); ok {
+			if _, pw, ok := strings.Cut(userinfo, ":"); ok && pw != "" {
+				out = append(out, pw)
+			}
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,81 @@
+package config_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/smokeproof/smokeproof/pkg/config"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatalf("defaults do not validate: %v", err)
+	}
+	if c.Target != "embedded" || c.MailWait != 10*time.Second || !c.Writes() || !c.BrowserOn() || c.AppPort != 8080 {
+		t.Errorf("unexpected defaults: %+v", c)
+	}
+}
+
+func TestMisspelledTargetIsOneClearSentence(t *testing.T) {
+	c, _ := config.Load(env(map[string]string{"SMOKE_TARGET": "embeded"}))
+	err := c.Validate()
+	if err == nil || !strings.Contains(err.Error(), `SMOKE_TARGET="embeded"`) || !strings.Contains(err.Error(), "embedded, containers, live") || strings.Count(err.Error(), "\n") != 0 {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestBadValues(t *testing.T) {
+	for k, v := range map[string]string{"SMOKE_MAIL_WAIT": "ten", "SMOKE_APP_PORT": "x"} {
+		if _, err := config.Load(env(map[string]string{k: v})); err == nil || !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=%s: got %v", k, v, err)
+		}
+	}
+	for _, m := range []map[string]string{
+		{"SMOKE_TARGET": "live"},
+		{"SMOKE_TARGET": "live", "SMOKE_BASE_URL": "ftp://x"},
+		{"SMOKE_BROWSER": "maybe"},
+		{"SMOKE_ALLOW_WRITES": "yes"},
+		{"SMOKE_APP_ENV": "novalue"},
+	} {
+		c, err := config.Load(env(m))
+		if err == nil {
+			err = c.Validate()
+		}
+		if err == nil {
+			t.Errorf("%v accepted", m)
+		}
+	}
+}
+
+func TestLiveIsReadOnlyByDefault(t *testing.T) {
+	c, _ := config.Load(env(map[string]string{"SMOKE_TARGET": "live", "SMOKE_BASE_URL": "https://x.test"}))
+	if c.Writes() {
+		t.Error("live allows writes without opt-in")
+	}
+	c, _ = config.Load(env(map[string]string{"SMOKE_TARGET": "live", "SMOKE_BASE_URL": "https://x.test", "SMOKE_ALLOW_WRITES": "true"}))
+	if !c.Writes() {
+		t.Error("opt-in ignored")
+	}
+}
+
+func TestSecrets(t *testing.T) {
+	c, _ := config.Load(env(map[string]string{"SMOKE_DB_DSN": "ro:pa55word@tcp(db:3306)/shop"}))
+	if s := c.Secrets(); len(s) != 1 || s[0] != "pa55word" {
+		t.Errorf("got %v", s)
+	}
+}
+
+func TestEveryFieldNamesItsVariable(t *testing.T) {
+	for _, f := range config.Fields() {
+		if !strings.HasPrefix(f.Env, "SMOKE_") && !strings.HasPrefix(f.Env, "SHOP_") || f.Help == "" {
+			t.Errorf("field %s lacks env or help", f.Name)
+		}
+	}
+}

@@ -1,0 +1,45 @@
+package spec
+
+import (
+	"fmt"
+	"sort"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/smokeproof/smokeproof/pkg/dod"
+)
+
+// Safety labels say what a spec does to the target.
+var (
+	// Writes marks a spec that creates or changes data (orders, products, accounts).
+	Writes = Label("writes")
+	// Destructive marks a spec that deletes data or degrades the target; never run on live.
+	Destructive = Label("destructive")
+	// Browser marks a spec that drives headless Chromium.
+	Browser = Label("browser")
+	// NeedsDB marks a spec that reads the target's database.
+	NeedsDB = Label("db")
+	// NeedsMail marks a spec that reads the target's mail source.
+	NeedsMail = Label("mail")
+)
+
+// DoD returns the labels marking a spec as proving the given bullets ("ITEM.key"):
+// `dod:ITEM` and `dod:ITEM.key` for each. An id not in the registry panics while the
+// spec tree is built, so a typo stops the run before any spec runs.
+func DoD(ids ...string) Labels {
+	set := map[string]bool{}
+	for _, id := range ids {
+		b := dod.MustBullet(id)
+		if b.Kind != dod.Checked {
+			panic(fmt.Sprintf("spec.DoD: bullet %s is %s, not checked by specs", id, b.Kind))
+		}
+		set[dod.LabelKey+":"+b.Item] = true
+		set[b.Label()] = true
+	}
+	out := make(Labels, 0, len(set))
+	for l := range set {
+		out = append(out, l)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,85 @@
+package spec
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/smokeproof/smokeproof/pkg/dbcheck"
+	"github.com/smokeproof/smokeproof/pkg/evidence"
+	"github.com/smokeproof/smokeproof/pkg/market"
+	"github.com/smokeproof/smokeproof/pkg/target"
+)
+
+// Record redacts rec and attaches it to the running spec's report.
+func Record(rec evidence.Record) {
+	AddReportEntry(evidence.EntryName, state.redactor.Record(rec), ReportEntryVisibilityNever)
+}
+
+// Note records a line of free text as evidence.
+func Note(format string, args ...any) {
+	Record(evidence.Record{Kind: evidence.KindNote, Note: fmt.Sprintf(format, args...)})
+}
+
+// Secret registers a value that must never reach a written file (a token, a password
+// made up by a spec).
+func Secret(values ...string) { state.redactor.Add(values...) }
+
+// Redact returns s with every known secret masked.
+func Redact(s string) string { return state.redactor.String(s) }
+
+// API returns an anonymous market client of the target that records every exchange.
+func API() *market.Client {
+	t := T()
+	return market.New(t.APIBase, market.WithHTTPClient(t.HTTP), market.WithRecorder(Record))
+}
+
+// SignIn logs in as acct and returns a client calling as caller; the token is
+// registered as a secret. A failed login fails the spec.
+func SignIn(ctx context.Context, caller string, acct target.Account) *market.Client {
+	GinkgoHelper()
+	if acct.Email == "" {
+		Skip(fmt.Sprintf("no %s account on this target (see SMOKE_ACCOUNTS)", caller))
+	}
+	c, _, err := API().SignIn(ctx, caller, acct.Email, acct.Password)
+	if err != nil {
+		Fail(err.Error())
+	}
+	Secret(c.Token())
+	return c
+}
+
+// DB returns a read-only probe of the target's database that records what it reads.
+func DB() *dbcheck.Probe {
+	t := T()
+	if t.DB == nil {
+		Fail("this spec reads the database but the target has none: label it spec.NeedsDB so it is filtered out")
+	}
+	return dbcheck.New(t.DB, Record)
+}
+
+var unsafeName = regexp.MustCompile(`[^a-zA-Z0-9._-]+`)
+
+// SaveFile writes data under <out>/evidence/<name> and records it as evidence of the
+// given kind; it returns the recorded file.
+func SaveFile(kind evidence.Kind, name, mediaType string, data []byte) (evidence.File, error) {
+	name = unsafeName.ReplaceAllString(strings.ToLower(name), "-")
+	rel := filepath.ToSlash(filepath.Join("evidence", name))
+	path := filepath.Join(state.cfg.OutDir(), rel)
+	if err := writeFile(path, data); err != nil {
+		return evidence.File{}, fmt.Errorf("save evidence %s: %w", rel, err)
+	}
+	sum := sha256.Sum256(data)
+	f := evidence.File{Path: rel, MediaType: mediaType, Bytes: int64(len(data)), SHA256: hex.EncodeToString(sum[:])}
+	Record(evidence.Record{Kind: kind, Title: name, File: &f})
+	return f, nil
+}
+
+var _ = os.Stat

@@ -1,0 +1,109 @@
+package target
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/smokeproof/smokeproof/pkg/evidence"
+	"github.com/smokeproof/smokeproof/pkg/mailbox"
+)
+
+// Account is a smoke account on the target.
+type Account struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// Accounts are the accounts the suites sign in as. A zero Account means the target has
+// none of that kind (specs needing it are reported as not run).
+type Accounts struct {
+	Admin             Account `json:"admin"`
+	ProducerA         Account `json:"producer_a"`
+	ProducerB         Account `json:"producer_b"`
+	ProducerNoProfile Account `json:"producer_no_profile"`
+	Consumer          Account `json:"consumer"`
+}
+
+// Secrets returns every password, for the redactor.
+func (a Accounts) Secrets() []string {
+	return []string{a.Admin.Password, a.ProducerA.Password, a.ProducerB.Password, a.ProducerNoProfile.Password, a.Consumer.Password}
+}
+
+// Endpoints is everything another Ginkgo process needs to use a target opened by
+// process 1. It travels in memory between processes, never to disk.
+type Endpoints struct {
+	Kind     string            `json:"kind"`
+	APIBase  string            `json:"api_base"` // e.g. http://127.0.0.1:43121/api
+	WebBase  string            `json:"web_base"` // e.g. http://127.0.0.1:43121
+	DSN      string            `json:"dsn,omitempty"`
+	ReadOnly bool              `json:"read_only"`
+	Mail     string            `json:"mail"` // mail source spec: mailpit:<url>, laravel-log:<path>, notifications-table, sink:<url>, none
+	Accounts Accounts          `json:"accounts"`
+	Facts    evidence.RunFacts `json:"facts"`
+}
+
+// Marshal encodes e for SynchronizedBeforeSuite.
+func (e Endpoints) Marshal() []byte {
+	b, _ := json.Marshal(e)
+	return b
+}
+
+// UnmarshalEndpoints decodes what Marshal wrote.
+func UnmarshalEndpoints(b []byte) (Endpoints, error) {
+	var e Endpoints
+	if err := json.Unmarshal(b, &e); err != nil {
+		return e, fmt.Errorf("decode target endpoints: %w", err)
+	}
+	return e, nil
+}
+
+// Target is an opened target as a spec sees it.
+type Target struct {
+	Endpoints
+	DB   *sql.DB        // nil when the target has no database access
+	Mail mailbox.Source // nil when the target has no mail source
+	HTTP *http.Client
+}
+
+// Attach opens the database handle and mail source that e describes, in this process.
+// openMail builds a mail source from its spec (nil spec "none" gives a nil source).
+func Attach(ctx context.Context, e Endpoints, timeout time.Duration, openMail func(spec string, db *sql.DB) (mailbox.Source, error)) (*Target, io.Closer, error) {
+	t := &Target{Endpoints: e, HTTP: &http.Client{Timeout: timeout, CheckRedirect: noRedirect}}
+	var closers multiCloser
+	if e.DSN != "" {
+		db, err := OpenDB(ctx, e.DSN, e.ReadOnly)
+		if err != nil {
+			return nil, nil, err
+		}
+		t.DB = db
+		closers = append(closers, db)
+	}
+	if openMail != nil && e.Mail != "" && e.Mail != "none" {
+		src, err := openMail(e.Mail, t.DB)
+		if err != nil {
+			closers.Close()
+			return nil, nil, err
+		}
+		t.Mail = src
+	}
+	return t, closers, nil
+}
+
+func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+type multiCloser []io.Closer
+
+func (m multiCloser) Close() error {
+	var first error
+	for i := len(m) - 1; i >= 0; i-- {
+		if err := m[i].Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}

@@ -1,0 +1,11 @@
+// Package checkout proves the CHECKOUT-SMOKE item: add products to the cart, check
+// out, and find the order in the API, the database and the buyer's mailbox.
+package checkout_test
+
+import (
+	"testing"
+
+	"github.com/smokeproof/smokeproof/pkg/spec"
+)
+
+func TestCheckout(t *testing.T) { spec.Run(t, "checkout", "Checkout flow smoke test") }
