@@ -1,0 +1,86 @@
+// Command smokeproof runs the DoD suites, renders documents from their reports, attaches
+// proof to the work plan and checks the plan's rules. Run `smokeproof help` for usage.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// exitError carries a process exit code through Run.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+// Exit codes (documented in `smokeproof help`).
+const (
+	exitOK      = 0
+	exitFailed  = 1 // a bullet failed, a lint rule broke, a digest did not verify
+	exitUsage   = 2 // bad command line or configuration
+	exitRuntime = 3 // the run could not happen (tool missing, target unreachable, I/O)
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err == nil {
+		return
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintln(os.Stderr, "smokeproof:", ee.msg)
+		}
+		os.Exit(ee.code)
+	}
+	fmt.Fprintln(os.Stderr, "smokeproof:", err)
+	os.Exit(exitRuntime)
+}
+
+type command struct {
+	name, args, summary string
+	run                 func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"run", "[--target T] [--label-filter F] [--out DIR] [suite ...]", "run the suites with the pinned Ginkgo and render the documents", cmdRun},
+		{"render", "[--out DIR] [report.json ...]", "render the documents and proof.json again from saved reports", cmdRender},
+		{"mutants", "[--target T] [--out DIR] [fault ...]", "the kill matrix: turn on each fault switch of the reference shop and check its spec goes red", cmdMutants},
+		{"version", "", "print the harness version", cmdVersion},
+	}
+}
+
+// Run runs the command line args and returns an *exitError for non-zero exits.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], stdout, stderr)
+		}
+	}
+	usage(stderr)
+	return &exitError{exitUsage, fmt.Sprintf("unknown command %q: see the list above", args[0])}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "smokeproof — turns a Definition of Done into runnable proof.")
+	fmt.Fprintln(w, "\nUsage:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  smokeproof %-8s %s\n      %s\n", c.name, c.args, c.summary)
+	}
+	fmt.Fprintln(w, "\nEvery command takes --help. Configuration comes from SMOKE_* variables: see docs/running.md.")
+	fmt.Fprintln(w, "\nExit codes: 0 all proven · 1 a bullet failed (or a lint rule, or a digest) · 2 bad usage or configuration · 3 the run could not happen.")
+}

@@ -1,0 +1,242 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/smokeproof/smokeproof/pkg/config"
+	"github.com/smokeproof/smokeproof/pkg/dod"
+	"github.com/smokeproof/smokeproof/pkg/report"
+)
+
+// Guards maps every fault switch of the reference shop to the DoD bullets whose specs
+// must go red when it is on. A switch missing here, or one that turns none of its
+// bullets red, fails the kill matrix.
+var Guards = map[string][]string{
+	"order-not-saved":              {"CHECKOUT-SMOKE.db-order-row"},
+	"no-confirmation-email":        {"CHECKOUT-SMOKE.email"},
+	"email-to-wrong-recipient":     {"CHECKOUT-SMOKE.email"},
+	"checkout-500":                 {"CHECKOUT-SMOKE.flow", "CHECKOUT-SMOKE.api-201"},
+	"wrong-tax":                    {"CHECKOUT-SMOKE.api-201"},
+	"stock-not-decremented":        {"CHECKOUT-SMOKE.db-order-row"},
+	"policy-ignores-owner":         {"PRODUCER-PERMISSIONS.policy"},
+	"admin-cannot-edit":            {"PRODUCER-PERMISSIONS.admin-override"},
+	"dashboard-shows-all":          {"PRODUCER-PERMISSIONS.dashboard"},
+	"dashboard-page-shows-all":     {"PRODUCER-PERMISSIONS.dashboard"},
+	"public-list-shows-inactive":   {"PRODUCTS-LIST.products-list"},
+	"consumer-can-create-product":  {"PRODUCER-PERMISSIONS.authz-coverage"},
+	"login-accepts-wrong-password": {"AUTH-ROUTES.auth-routes"},
+	"logout-keeps-token":           {"AUTH-ROUTES.auth-routes"},
+}
+
+func cmdMutants(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("mutants", stderr)
+	targetName := fs.String("target", "", "embedded or containers (default $SMOKE_TARGET or embedded)")
+	out := fs.String("out", "", "output directory for KILL-MATRIX.md (default $SMOKE_OUT or out)")
+	workers := fs.Int("workers", 2, "fault runs at once")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: smokeproof mutants [flags] [fault ...]\n\nFor each fault switch of the reference shop (all by default), runs the suite that guards it\nwith SHOP_FAULTS=<fault> and checks that the guarded DoD bullets go red; writes KILL-MATRIX.md.\nA baseline run without faults must be green first. Flags:")
+		fs.PrintDefaults()
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(map[string]string{"SMOKE_TARGET": *targetName, "SMOKE_OUT": *out})
+	if err != nil {
+		return err
+	}
+	if cfg.Target == "live" {
+		return &exitError{exitUsage, "the kill matrix needs the reference shop: use --target embedded or containers"}
+	}
+	faults := fs.Args()
+	if len(faults) == 0 {
+		for f := range Guards {
+			faults = append(faults, f)
+		}
+		sort.Strings(faults)
+	}
+	for _, f := range faults {
+		if _, ok := Guards[f]; !ok {
+			return &exitError{exitUsage, fmt.Sprintf("unknown fault %q: the switches are %s", f, strings.Join(sortedKeys(Guards), ", "))}
+		}
+	}
+
+	root := config.RepoRoot()
+	work, err := os.MkdirTemp("", "smokeproof-mutants-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	start := time.Now()
+
+	// Build each needed suite once; every fault run reuses the binary.
+	suites := map[string]bool{}
+	for _, f := range faults {
+		for _, b := range Guards[f] {
+			suites[suiteOf(b)] = true
+		}
+	}
+	fmt.Fprintf(stdout, "mutants: building %d suite(s)\n", len(suites))
+	for s := range suites {
+		cmd := exec.CommandContext(ctx, "go", "test", "-c", "-o", filepath.Join(work, s+".test"), "./"+suitesDir+"/"+s)
+		cmd.Dir, cmd.Stderr = root, stderr
+		if err := cmd.Run(); err != nil {
+			return &exitError{exitRuntime, fmt.Sprintf("build suite %s: %v", s, err)}
+		}
+	}
+
+	// Baseline: without faults every guarded bullet must pass, or a "kill" proves nothing.
+	fmt.Fprintf(stdout, "mutants: baseline run without faults (%s target)\n", cfg.Target)
+	var base []string
+	for s := range suites {
+		failed, err := runMutant(ctx, cfg, root, work, s, "", "baseline-"+s)
+		if err != nil {
+			return err
+		}
+		base = append(base, failed...)
+	}
+	if len(base) > 0 {
+		return &exitError{exitFailed, fmt.Sprintf("the baseline run without faults already fails %s: fix that first (logs in %s)", strings.Join(base, ", "), work)}
+	}
+
+	rows := make([]report.KillRow, len(faults))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	sem := make(chan struct{}, max(1, *workers))
+	for i, f := range faults {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			suitesOf := map[string]bool{}
+			for _, b := range Guards[f] {
+				suitesOf[suiteOf(b)] = true
+			}
+			var killed []string
+			for s := range suitesOf {
+				k, err := runMutant(ctx, cfg, root, work, s, f, f)
+				if err != nil {
+					mu.Lock()
+					firstErr = err
+					mu.Unlock()
+					return
+				}
+				killed = append(killed, k...)
+			}
+			sort.Strings(killed)
+			rows[i] = report.KillRow{Fault: f, Killed: killed, Expected: Guards[f]}
+			mu.Lock()
+			verdict := "✅"
+			if !covers(killed, Guards[f]) {
+				verdict = "❌"
+			}
+			fmt.Fprintf(stdout, "mutants: %s %-30s turned red: %s\n", verdict, f, strings.Join(killed, ", "))
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	path := filepath.Join(cfg.OutDir(), "KILL-MATRIX.md")
+	if err := os.MkdirAll(cfg.OutDir(), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, report.KillMatrix(rows), 0o644); err != nil {
+		return err
+	}
+	var survivors []string
+	for _, r := range rows {
+		if !covers(r.Killed, r.Expected) {
+			survivors = append(survivors, r.Fault)
+		}
+	}
+	fmt.Fprintf(stdout, "mutants: %d fault switch(es) in %.1f s; matrix in %s\n", len(rows), time.Since(start).Seconds(), path)
+	if len(survivors) > 0 {
+		return &exitError{exitFailed, fmt.Sprintf("these fault switches did not turn their bullets red: %s — a spec that cannot fail is a defect", strings.Join(survivors, ", "))}
+	}
+	return nil
+}
+
+// runMutant runs one suite binary with SHOP_FAULTS=fault and returns the ids of the
+// DoD bullets that failed.
+func runMutant(ctx context.Context, cfg config.Config, root, work, suite, fault, name string) ([]string, error) {
+	out := filepath.Join(work, "runs", name)
+	logPath := filepath.Join(work, name+".log")
+	logf, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	defer logf.Close()
+	item := itemOfSuite(suite)
+	cmd := exec.CommandContext(ctx, filepath.Join(work, suite+".test"),
+		"-ginkgo.label-filter=dod: containsAny {"+strings.Join(item, ", ")+"}", "-ginkgo.no-color", "-ginkgo.timeout=10m")
+	cmd.Dir = filepath.Join(root, suitesDir, suite)
+	cmd.Env = append(os.Environ(), "SHOP_FAULTS="+fault, "SMOKE_OUT="+out, "SMOKE_TARGET="+cfg.Target, "SMOKE_MAIL_WAIT=2s")
+	cmd.Stdout, cmd.Stderr = logf, logf
+	_ = cmd.Run() // a red run exits non-zero; the report says what failed
+	paths, _ := filepath.Glob(filepath.Join(out, "reports", "*.json"))
+	if len(paths) == 0 {
+		return nil, &exitError{exitRuntime, fmt.Sprintf("suite %s with SHOP_FAULTS=%q wrote no report: see %s", suite, fault, logPath)}
+	}
+	reports, err := report.ReadReports(paths...)
+	if err != nil {
+		return nil, err
+	}
+	run, err := report.Build(reports...)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, b := range run.Failed() {
+		if bl, ok := dod.Lookup(b.ID); ok && bl.Kind == dod.Checked {
+			ids = append(ids, b.ID)
+		}
+	}
+	return ids, nil
+}
+
+func suiteOf(bullet string) string {
+	b := dod.MustBullet(bullet)
+	it, _ := dod.LookupItem(b.Item)
+	return it.Suite
+}
+
+func itemOfSuite(suite string) []string {
+	var ids []string
+	for _, it := range dod.Items() {
+		if it.Suite == suite {
+			ids = append(ids, it.ID)
+		}
+	}
+	return ids
+}
+
+func covers(killed, expected []string) bool {
+	for _, e := range expected {
+		if !slices.Contains(killed, e) {
+			return false
+		}
+	}
+	return len(expected) > 0
+}
+
+func sortedKeys(m map[string][]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

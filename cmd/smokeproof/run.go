@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/smokeproof/smokeproof/pkg/config"
+	"github.com/smokeproof/smokeproof/pkg/report"
+)
+
+// suitesDir is where the suites live, relative to the repository root.
+const suitesDir = "suites"
+
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("smokeproof "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return &exitError{exitOK, ""}
+		}
+		return &exitError{exitUsage, err.Error()}
+	}
+	return nil
+}
+
+// loadConfig reads the configuration with flag overrides applied to the environment.
+func loadConfig(overrides map[string]string) (config.Config, error) {
+	for k, v := range overrides {
+		if v != "" {
+			os.Setenv(k, v)
+		}
+	}
+	cfg, err := config.Load(nil)
+	if err == nil {
+		err = cfg.Validate()
+	}
+	if err != nil {
+		return cfg, &exitError{exitUsage, err.Error()}
+	}
+	return cfg, nil
+}
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("run", stderr)
+	targetName := fs.String("target", "", "target: embedded, containers or live (default $SMOKE_TARGET or embedded)")
+	filter := fs.String("label-filter", "", "Ginkgo label filter, e.g. 'dod: containsAny {CHECKOUT-SMOKE}'")
+	out := fs.String("out", "", "output directory (default $SMOKE_OUT or out)")
+	procs := fs.Int("procs", 2, "parallel Ginkgo processes per suite")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: smokeproof run [flags] [suite ...]\n\nRuns the suites (all of suites/ by default, or the named ones) with the pinned Ginkgo CLI,\nthen prints the DoD bullets that did not pass. Flags:")
+		fs.PrintDefaults()
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(map[string]string{"SMOKE_TARGET": *targetName, "SMOKE_OUT": *out})
+	if err != nil {
+		return err
+	}
+	root := config.RepoRoot()
+	dirs, err := suiteDirs(root, fs.Args())
+	if err != nil {
+		return err
+	}
+	outDir := cfg.OutDir()
+	if err := os.RemoveAll(filepath.Join(outDir, "reports")); err != nil {
+		return err
+	}
+	gargs := []string{"tool", "ginkgo", "--keep-going", fmt.Sprintf("--procs=%d", *procs), "--compilers=2", "--poll-progress-after=60s"}
+	if *filter != "" {
+		gargs = append(gargs, "--label-filter="+*filter)
+	}
+	gargs = append(gargs, dirs...)
+	fmt.Fprintf(stdout, "smokeproof: running %d suite(s) against the %s target; output in %s\n", len(dirs), cfg.Target, outDir)
+	cmd := exec.CommandContext(ctx, "go", gargs...)
+	cmd.Dir, cmd.Stdout, cmd.Stderr = root, stdout, stderr
+	runErr := cmd.Run()
+	return summarize(outDir, runErr, stdout)
+}
+
+// summarize prints the bullets that did not pass and turns the outcome into an exit code.
+func summarize(outDir string, runErr error, stdout io.Writer) error {
+	paths, _ := filepath.Glob(filepath.Join(outDir, "reports", "*.json"))
+	if len(paths) == 0 {
+		if runErr != nil {
+			return &exitError{exitRuntime, fmt.Sprintf("the suites did not run (%v): see the output above", runErr)}
+		}
+		return &exitError{exitRuntime, "the suites wrote no report: nothing was run (check the label filter)"}
+	}
+	reports, err := report.ReadReports(paths...)
+	if err != nil {
+		return err
+	}
+	run, err := report.Build(reports...)
+	if err != nil {
+		return err
+	}
+	failed := run.Failed()
+	docs, _ := run.Documents()
+	fmt.Fprintln(stdout, "\nsmokeproof: documents")
+	for _, d := range docs {
+		fmt.Fprintf(stdout, "  %s\n", filepath.Join(outDir, d.Path))
+	}
+	fmt.Fprintf(stdout, "  %s\n", filepath.Join(outDir, "proof.json"))
+	if len(failed) > 0 {
+		fmt.Fprintf(stdout, "\nsmokeproof: %d DoD bullet(s) failed:\n", len(failed))
+		for _, b := range failed {
+			fmt.Fprintf(stdout, "  ❌ %s — %s\n", b.ID, b.Reason)
+		}
+		return &exitError{exitFailed, ""}
+	}
+	if runErr != nil {
+		return &exitError{exitFailed, fmt.Sprintf("ginkgo failed (%v) although no bullet failed: see the output above", runErr)}
+	}
+	fmt.Fprintln(stdout, "\nsmokeproof: every checked bullet that ran passed")
+	return nil
+}
+
+// suiteDirs returns ./suites/<name> for each name, or every suite when none is given.
+func suiteDirs(root string, names []string) ([]string, error) {
+	if len(names) == 0 {
+		entries, err := os.ReadDir(filepath.Join(root, suitesDir))
+		if err != nil {
+			return nil, &exitError{exitRuntime, fmt.Sprintf("no %s/ directory under %s: run smokeproof inside the smokeproof repository", suitesDir, root)}
+		}
+		for _, e := range entries {
+			if e.IsDir() {
+				names = append(names, e.Name())
+			}
+		}
+	}
+	var dirs []string
+	for _, n := range names {
+		n = strings.TrimPrefix(strings.TrimPrefix(n, "./"), suitesDir+"/")
+		if _, err := os.Stat(filepath.Join(root, suitesDir, n)); err != nil {
+			return nil, &exitError{exitUsage, fmt.Sprintf("no suite %q under %s/", n, suitesDir)}
+		}
+		dirs = append(dirs, "./"+suitesDir+"/"+n)
+	}
+	return dirs, nil
+}
+
+func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("render", stderr)
+	out := fs.String("out", "", "output directory (default $SMOKE_OUT or out)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: smokeproof render [--out DIR] [report.json ...]\n\nRenders the documents and proof.json again from saved Ginkgo JSON reports\n(default: every report under <out>/reports). Flags:")
+		fs.PrintDefaults()
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(map[string]string{"SMOKE_OUT": *out})
+	if err != nil {
+		return err
+	}
+	paths := fs.Args()
+	if len(paths) == 0 {
+		paths, _ = filepath.Glob(filepath.Join(cfg.OutDir(), "reports", "*.json"))
+	}
+	if len(paths) == 0 {
+		return &exitError{exitUsage, "no reports to render: run the suites first (make smoke) or name report files"}
+	}
+	reports, err := report.ReadReports(paths...)
+	if err != nil {
+		return err
+	}
+	if err := report.WriteAll(cfg.OutDir(), reports...); err != nil {
+		return err
+	}
+	return summarize(cfg.OutDir(), nil, stdout)
+}
+
+func cmdVersion(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fmt.Fprintln(stdout, config.Harness())
+	return nil
+}

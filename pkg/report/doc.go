@@ -1,0 +1,40 @@
+// Package report turns Ginkgo reports into the team's documents and proof.json.
+//
+// It is a pure function of its input, like Ginkgo's own reporters: Build reads one or
+// more types.Report values (from ReadReports, or handed over by a ReportAfterSuite),
+// decodes the smokeproof evidence and run facts the specs attached with
+// AddReportEntry, and decides the status of every DoD bullet of the items whose suite
+// ran. Documents and Proof render that model; WriteAll writes them under an output
+// directory. Nothing here imports Ginkgo's DSL, touches the target, or reads the
+// environment, so a report.json can be rendered offline on any machine.
+//
+// # Status rules
+//
+//   - A checked bullet is ✅ when at least one spec carries its label and every such
+//     spec passed; ❌ when any of them failed, panicked, timed out, was interrupted or
+//     aborted; ⏸ otherwise (filtered out on this target, skipped, pending, or no spec at
+//     all), always with the reason.
+//   - A derived bullet is ✅ when every checked bullet of its item is ✅, ❌ when one of
+//     them is ❌ ("blocked by: …"), ⏸ otherwise.
+//   - A document bullet is ✅ when at least one spec of the item ran, because the
+//     document is then rendered from this run.
+//   - A manual bullet is ✍ and never counts as proven.
+//   - An item is DONE when every bullet that is not manual is ✅, NOT DONE when any is
+//     ❌, and INCOMPLETE otherwise.
+//
+// A spec that the label filter left out is reported by Ginkgo as skipped without a
+// message; its reason is the first evidence.RunFacts exclusion whose label it carries.
+// A spec that called Skip carries its reason in the failure message.
+//
+// # Conventions read from evidence
+//
+//   - evidence.Fact records whose name starts with "content:" are the prod-facts page's
+//     Content Verification rows (the prefix is dropped); all other facts are Endpoint
+//     Status rows.
+//   - evidence.Cell records of PRODUCER-PERMISSIONS form the authorization matrix.
+//   - evidence.File records with an image media type are shown inline as screenshots;
+//     other files are linked.
+//
+// File paths from the report (spec and failure locations) are shown relative to the
+// repository: from the first suites/, pkg/, cmd/ or fixtures/ directory in the path.
+package report

@@ -1,0 +1,105 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+// ReadReports reads Ginkgo JSON report files (each holds a []types.Report, as written
+// by ginkgo --json-report) and returns every report they hold, in order. It returns an
+// error naming the file that cannot be read or is not a Ginkgo JSON report.
+func ReadReports(paths ...string) ([]types.Report, error) {
+	var out []types.Report
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("read Ginkgo report: %w", err)
+		}
+		var reports []types.Report
+		if err := json.Unmarshal(raw, &reports); err != nil {
+			return nil, fmt.Errorf("%s is not a Ginkgo JSON report (write one with ginkgo --json-report=report.json): %w", p, err)
+		}
+		out = append(out, reports...)
+	}
+	return out, nil
+}
+
+// Write writes the run's documents and proof.json under outDir, creating directories
+// as needed; each file is written to a temporary file and renamed into place, so a
+// reader never sees half a document. It returns the first error.
+func (r *Run) Write(outDir string) error {
+	docs, err := r.Documents()
+	if err != nil {
+		return err
+	}
+	proof, err := r.Proof()
+	if err != nil {
+		return err
+	}
+	docs = append(docs, Document{Path: ProofPath, Body: proof})
+	for _, d := range docs {
+		if err := writeAtomic(filepath.Join(outDir, filepath.FromSlash(d.Path)), d.Body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteAll builds the run from reports and writes its documents and proof.json under
+// outDir. It returns an error when the reports cannot be built or a file not written.
+func WriteAll(outDir string, reports ...types.Report) error {
+	run, err := Build(reports...)
+	if err != nil {
+		return err
+	}
+	return run.Write(outDir)
+}
+
+// RenderFiles reads the Ginkgo JSON report files, builds the run (naming the files in
+// the documents' footers) and writes everything under outDir. It returns the run, so
+// the caller can decide its exit code from Failed or OK.
+func RenderFiles(outDir string, paths ...string) (*Run, error) {
+	reports, err := ReadReports(paths...)
+	if err != nil {
+		return nil, err
+	}
+	run, err := Build(reports...)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range paths {
+		run.ReportFiles = append(run.ReportFiles, filepath.ToSlash(p))
+	}
+	return run, run.Write(outDir)
+}
+
+func writeAtomic(path string, body []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create directory for %s: %w", path, err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	if _, err := tmp.Write(body); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
