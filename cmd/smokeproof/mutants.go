@@ -200,8 +200,8 @@ func runMutant(ctx context.Context, cfg config.Config, root, work, suite, fault,
 	}
 	var ids []string
 	for _, b := range run.Failed() {
-		if bl, ok := dod.Lookup(b.ID); ok && bl.Kind == dod.Checked {
-			ids = append(ids, b.ID)
+		if bl, ok := dod.Lookup(b.Bullet.ID()); ok && bl.Kind == dod.Checked {
+			ids = append(ids, b.Bullet.ID())
 		}
 	}
 	return ids, nil

@@ -116,7 +116,7 @@ func summarize(outDir string, runErr error, stdout io.Writer) error {
 	if len(failed) > 0 {
 		fmt.Fprintf(stdout, "\nsmokeproof: %d DoD bullet(s) failed:\n", len(failed))
 		for _, b := range failed {
-			fmt.Fprintf(stdout, "  ❌ %s — %s\n", b.ID, b.Reason)
+			fmt.Fprintf(stdout, "  ❌ %s — %s\n", b.Bullet.ID(), b.Reason)
 		}
 		return &exitError{exitFailed, ""}
 	}

@@ -59,7 +59,8 @@ var _ = Describe("Checkout", func() {
 		expectOrder(order, user, "PICKUP", line{first, 3}, line{second, 1})
 	})
 
-	It("writes the order, its items and the stock to the database", spec.DoD("CHECKOUT-SMOKE.db-order-row"), spec.Writes, spec.NeedsDB, func(ctx SpecContext) {
+	// Serial: the stock comparison must not see other specs' orders of the same products.
+	It("writes the order, its items and the stock to the database", spec.DoD("CHECKOUT-SMOKE.db-order-row"), spec.Writes, spec.NeedsDB, Serial, func(ctx SpecContext) {
 		buyer, user := spec.Buyer(ctx)
 		first, second := twoProducts(ctx)
 		db := spec.DB()
