@@ -88,7 +88,7 @@ func (v *view) opening() {
 		rows = append(rows, []string{"Label filter", codeCell(it.Facts.LabelFilter)})
 	}
 	if ex := v.exclusions(); ex != "" {
-		rows = append(rows, []string{"Not run here", ex})
+		rows = append(rows, []string{"Excluded", ex})
 	}
 	for _, p := range it.Problems {
 		rows = append(rows, []string{"Suite problem", "❌ " + cell(p)})
@@ -240,7 +240,7 @@ func (v *view) checklist() {
 			if n := len(b.Specs); n > 0 {
 				by = plural(n, "spec", "specs")
 			}
-			ev := fmt.Sprintf("[↓](#%s)", v.d.ref(bulletKey(b.Bullet.ID())))
+			ev := fmt.Sprintf("[details ↓](#%s)", v.d.ref(bulletKey(b.Bullet.ID())))
 			if b.Reason != "" {
 				ev += " — " + cell(b.Reason)
 			}
@@ -296,9 +296,9 @@ func (v *view) spec(b *BulletStatus, s *SpecResult) {
 		v.d.para(fmt.Sprintf("%s %s (%s) — its evidence is shown [above](#%s).", s.Mark(), code(s.Name), stateText(s), v.d.ref(key)))
 		return
 	}
-	key := "spec:" + s.Location + ":" + s.Name
+	key := fmt.Sprintf("spec:%p", s)
 	v.shown[s] = key
-	v.d.heading(4, esc(s.Name), key)
+	v.d.heading(4, s.Mark()+" "+esc(s.Name), key)
 	status := fmt.Sprintf("%s %s · %s", s.Mark(), stateText(s), code(s.Location))
 	if others := otherBullets(s, b.Bullet.ID()); len(others) > 0 {
 		status += " · also proves " + strings.Join(others, ", ")

@@ -76,6 +76,6 @@ func ExampleKillMatrix() {
 	}
 	// Output:
 	// | Result | ❌ 1 of 2 switches flagged |
-	// | `skip-email` | ✅ red | — | ✅ |
-	// | `noop` | · | — | ❌ kills nothing |
+	// | `skip-email` | ✅ | ✅ red | — |
+	// | `noop` | ❌ kills nothing | · | — |
 }

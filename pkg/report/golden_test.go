@@ -26,9 +26,9 @@ var fixture struct {
 	took    time.Duration
 }
 
-// fixtureReports runs testdata/fixturesuite through the real Ginkgo CLI once per test
-// binary and returns its JSON report, normalised: times, durations and the suite path
-// are fixed so the documents can be compared byte for byte.
+// fixtureReports compiles testdata/fixturesuite and runs it through the real Ginkgo
+// CLI, once per test binary, and returns its JSON report, normalised: times, durations
+// and the suite path are fixed so the documents can be compared byte for byte.
 func fixtureReports(t *testing.T) []types.Report {
 	t.Helper()
 	if testing.Short() {
@@ -49,13 +49,22 @@ func fixtureReports(t *testing.T) []types.Report {
 			return
 		}
 		defer os.RemoveAll(dir)
+		// Compile outside the source tree: a concurrent `ginkgo -r` compiles
+		// testdata/fixturesuite in place, and two builds of one binary would race.
+		bin := filepath.Join(dir, "fixturesuite.test")
+		var log bytes.Buffer
+		build := exec.Command("go", "test", "-c", "-o", bin, "./testdata/fixturesuite")
+		build.Stdout, build.Stderr = &log, &log
+		start := time.Now()
+		if err := build.Run(); err != nil {
+			fixture.err = &fixtureError{log: log.String(), err: err}
+			return
+		}
 		out := filepath.Join(dir, "report.json")
 		cmd := exec.Command("go", "tool", "ginkgo", "--seed=1", "--no-color",
-			"--label-filter=!writes", "--json-report="+out, "./testdata/fixturesuite")
+			"--label-filter=!writes", "--json-report="+out, bin)
 		cmd.Env = append(os.Environ(), "SMOKEPROOF_FIXTURE=1")
-		var log bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &log, &log
-		start := time.Now()
 		_ = cmd.Run() // the fixture fails on purpose; the report is what matters
 		fixture.took = time.Since(start)
 		if _, err := os.Stat(out); err != nil {

@@ -62,14 +62,17 @@ func KillMatrix(rows []KillRow) []byte {
 	}
 
 	cols := killColumns(rows)
-	header := []string{"fault switch"}
+	header := []string{"fault switch", "verdict"}
 	for _, c := range cols {
 		header = append(header, code(c))
 	}
-	header = append(header, "other specs turned red", "verdict")
+	header = append(header, "other specs turned red")
 	var table [][]string
 	for _, r := range rows {
-		row := []string{codeCell(r.Fault)}
+		row := []string{codeCell(r.Fault), "✅"}
+		if why := r.flagged(); why != "" {
+			row[1] = "❌ " + why
+		}
 		for _, c := range cols {
 			killed, expected := contains(r.Killed, c), contains(r.Expected, c)
 			switch {
@@ -90,11 +93,6 @@ func KillMatrix(rows []KillRow) []byte {
 			}
 		}
 		row = append(row, orDefault(strings.Join(others, "; "), "—"))
-		if why := r.flagged(); why != "" {
-			row = append(row, "❌ "+why)
-		} else {
-			row = append(row, "✅")
-		}
 		table = append(table, row)
 	}
 	d.table(header, table)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/smokeproof/smokeproof/pkg/evidence"
 )
 
 // mdDoc builds one Markdown document. Headings get GitHub's anchors (the same slugs
@@ -248,7 +250,8 @@ func relLink(fromDoc, to string) string {
 // body returns a request or response body ready for a code block, and the fence
 // language: JSON longer than one short line indented, at most maxLines lines.
 func body(s string) (string, string) {
-	const maxLines, oneLineUpTo = 30, 100
+	const maxBytes, maxLines, oneLineUpTo = 4000, 30, 100
+	s = evidence.Shorten(s, maxBytes)
 	lang := "text"
 	var buf bytes.Buffer
 	if json.Valid([]byte(s)) {

@@ -146,6 +146,7 @@ func (v *view) permissions() {
 		}
 	}
 	if len(adminRows) > 0 {
+		v.d.para("What the admin tried in this run, in any spec:")
 		v.d.table([]string{"admin tried", "result", "detail"}, adminRows)
 	}
 
@@ -196,7 +197,7 @@ func (v *view) findings(m *matrix) {
 		n++
 		v.d.line(fmt.Sprintf("%d. ❌ **%s** — %s", n, b.Bullet.Text, esc(b.Reason)))
 		for _, e := range m.mismatches {
-			if hasBullet(e.spec, b.Bullet.ID()) {
+			if contains(e.spec.Bullets, b.Bullet.ID()) {
 				listed[e.spec] = true
 				v.d.line("   - " + mismatchLine(e.cell))
 			}
@@ -238,13 +239,4 @@ func mismatchLine(c evidence.Cell) string {
 		s += " (" + esc(c.Detail) + ")"
 	}
 	return s
-}
-
-func hasBullet(s *SpecResult, id string) bool {
-	for _, b := range s.Bullets {
-		if b == id {
-			return true
-		}
-	}
-	return false
 }

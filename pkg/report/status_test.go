@@ -137,7 +137,7 @@ func TestFilteredSpecGetsTheFirstMatchingExclusion(t *testing.T) {
 		t.Errorf("result = %s, want INCOMPLETE", it.Result)
 	}
 	doc := document(t, run, "docs/TESTS/CHECKOUT-SMOKE.md")
-	mustContain(t, doc, "| Not run here | `writes`: writes not allowed on this target (1 spec); `browser`: browser disabled (SMOKE_BROWSER=off) (1 spec) |")
+	mustContain(t, doc, "| Excluded | `writes`: writes not allowed on this target (1 spec); `browser`: browser disabled (SMOKE_BROWSER=off) (1 spec) |")
 }
 
 func TestSkipReasonBecomesNotRunOnThisTarget(t *testing.T) {

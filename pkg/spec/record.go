@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -82,4 +81,9 @@ func SaveFile(kind evidence.Kind, name, mediaType string, data []byte) (evidence
 	return f, nil
 }
 
-var _ = os.Stat
+// Web returns an anonymous client of the target's web pages (redirects are not
+// followed, so a spec sees the 307 and its Location), recording every exchange.
+func Web() *market.Client {
+	t := T()
+	return market.New(t.WebBase, market.WithHTTPClient(t.HTTP), market.WithRecorder(Record))
+}

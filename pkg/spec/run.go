@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -298,5 +297,3 @@ func writeFile(path string, data []byte) error {
 	}
 	return os.Rename(f.Name(), path)
 }
-
-var _ io.Closer = (*os.File)(nil)

@@ -1,0 +1,11 @@
+// Package auth proves the AUTH-ROUTES item: register, login, profile, logout and the
+// web login redirects behave as the contract says.
+package auth_test
+
+import (
+	"testing"
+
+	"github.com/smokeproof/smokeproof/pkg/spec"
+)
+
+func TestAuth(t *testing.T) { spec.Run(t, "auth", "Auth routes verification") }
