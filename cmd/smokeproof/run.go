@@ -120,6 +120,9 @@ func summarize(outDir string, runErr error, stdout io.Writer) error {
 		}
 		return &exitError{exitFailed, ""}
 	}
+	if !run.OK() {
+		return &exitError{exitFailed, fmt.Sprintf("a suite-level problem: %s", strings.Join(run.Problems, "; "))}
+	}
 	if runErr != nil {
 		return &exitError{exitFailed, fmt.Sprintf("ginkgo failed (%v) although no bullet failed: see the output above", runErr)}
 	}

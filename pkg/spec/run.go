@@ -207,9 +207,22 @@ func writeOutputs(out, suite string, r types.Report) error {
 	if err != nil {
 		return err
 	}
-	reports, err := report.ReadReports(paths...)
-	if err != nil {
-		return err
+	var reports []types.Report
+	var rel []string
+	for _, p := range paths {
+		rs, err := report.ReadReports(p)
+		if err != nil {
+			return err
+		}
+		// A report left by a run against another target would mix targets in one
+		// proof: this run supersedes it.
+		if one, err := report.Build(rs...); err != nil || one.Facts.Target != state.cfg.Target {
+			fmt.Fprintf(os.Stderr, "smokeproof: removing %s, left by a run against another target\n", p)
+			os.Remove(p)
+			continue
+		}
+		reports = append(reports, rs...)
+		rel = append(rel, filepath.ToSlash(filepath.Join("reports", filepath.Base(p))))
 	}
 	merged, err := json.MarshalIndent(reports, "", "  ")
 	if err != nil {
@@ -221,7 +234,12 @@ func writeOutputs(out, suite string, r types.Report) error {
 	if err := reporters.GenerateJUnitReportWithConfig(mergeForJUnit(reports), filepath.Join(out, "junit.xml"), reporters.JunitReportConfig{OmitLeafNodeType: true}); err != nil {
 		return err
 	}
-	return report.WriteAll(out, reports...)
+	run, err := report.Build(reports...)
+	if err != nil {
+		return err
+	}
+	run.ReportFiles = rel
+	return run.Write(out)
 }
 
 // mergeForJUnit folds several suite reports into one for the JUnit writer.

@@ -56,7 +56,50 @@ func checkDocker(ctx context.Context) (string, error) {
 	if _, err := cli.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
 		return "", unreachable(err)
 	}
+	info, err := cli.Info(ctx, client.InfoOptions{})
+	if err != nil {
+		return "", unreachable(err)
+	}
+	if err := publishOnLoopback(cli.DaemonHost(), info.Info.Name); err != nil {
+		return "", err
+	}
 	return cli.ClientVersion(), nil
+}
+
+const hostOverrideEnv = "TESTCONTAINERS_HOST_OVERRIDE"
+
+// publishOnLoopback points testcontainers at 127.0.0.1 for published ports when the
+// Docker daemon runs inside this very container. testcontainers, seeing a local socket
+// from inside a container, assumes the daemon is on the host and uses the default
+// gateway's address instead (192.0.2.1 on the CI machine), where nothing listens. A
+// daemon whose host name is ours shares our network namespace (Docker-in-Docker in one
+// container, or --network host), so its published ports are on our loopback.
+// TESTCONTAINERS_HOST_OVERRIDE, when set, wins; testcontainers reads it at each call.
+func publishOnLoopback(daemonHost, daemonName string) error {
+	if _, set := os.LookupEnv(hostOverrideEnv); set {
+		return nil
+	}
+	if !strings.HasPrefix(daemonHost, "unix://") || !inAContainer() {
+		return nil
+	}
+	if me, err := os.Hostname(); err != nil || me != daemonName {
+		return nil
+	}
+	if err := os.Setenv(hostOverrideEnv, "127.0.0.1"); err != nil {
+		return fmt.Errorf("set %s=127.0.0.1: %w", hostOverrideEnv, err)
+	}
+	return nil
+}
+
+// inAContainer reports what testcontainers' own check does: whether this process runs
+// in a Docker or Podman container.
+func inAContainer() bool {
+	for _, f := range []string{"/.dockerenv", "/run/.containerenv"} {
+		if _, err := os.Stat(f); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // image is an image Open needs and the variable that chooses it.
