@@ -24,6 +24,7 @@ import (
 	"github.com/smokeproof/smokeproof/pkg/mailbox"
 	"github.com/smokeproof/smokeproof/pkg/report"
 	"github.com/smokeproof/smokeproof/pkg/target"
+	"github.com/smokeproof/smokeproof/pkg/target/containers"
 	"github.com/smokeproof/smokeproof/pkg/target/embedded"
 )
 
@@ -147,8 +148,17 @@ func open(ctx context.Context, cfg config.Config) (target.Endpoints, error) {
 		e, stop, err := embedded.Open(ctx, embedded.Options{Faults: cfg.Faults, Version: config.Version})
 		DeferCleanup(stop)
 		return e, err
+	case "containers":
+		env, _ := cfg.AppEnvMap() // validated with the configuration
+		e, stop, err := containers.Open(ctx, containers.Options{
+			DBImage: cfg.DBImage, AppImage: cfg.AppImage, MailImage: cfg.MailImage,
+			AppPort: cfg.AppPort, AppHealth: cfg.AppHealth, AppEnv: env, AppMigrate: cfg.AppMigrate,
+			Faults: cfg.Faults, StartupWait: cfg.StartupWait, Progress: GinkgoWriter,
+		})
+		DeferCleanup(stop)
+		return e, err
 	default:
-		return target.Endpoints{}, fmt.Errorf("the %s target is not available in this build: use SMOKE_TARGET=embedded", cfg.Target)
+		return target.Endpoints{}, fmt.Errorf("the %s target is not available in this build: use SMOKE_TARGET=embedded or containers", cfg.Target)
 	}
 }
 

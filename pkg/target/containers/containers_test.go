@@ -272,7 +272,7 @@ func TestOpenReportsAnAppThatIsNeverReady(t *testing.T) {
 		AppImage:    containers.DefaultMailImage,
 		AppPort:     8025,
 		AppHealth:   "/no-such-health-path", // 404 forever
-		StartupWait: 15 * time.Second,
+		StartupWait: 8 * time.Second,
 		RunID:       id,
 	})
 	if err == nil {
@@ -280,7 +280,7 @@ func TestOpenReportsAnAppThatIsNeverReady(t *testing.T) {
 		t.Fatal("Open succeeded although the health path never answers 200")
 	}
 	for _, want := range []string{
-		"the app container (" + containers.DefaultMailImage + ") was not ready within 15s",
+		"the app container (" + containers.DefaultMailImage + ") was not ready within 8s",
 		"SMOKE_APP_HEALTH (/no-such-health-path)",
 		"raise SMOKE_STARTUP_WAIT",
 		"its last log lines:\n",
@@ -352,6 +352,9 @@ func TestStopAfterCancelledOpen(t *testing.T) {
 
 func requireDocker(t *testing.T) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("SKIPPED with -short: this test starts containers")
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if out, err := exec.CommandContext(ctx, "docker", "version", "--format", "{{.Server.Version}}").CombinedOutput(); err != nil {
