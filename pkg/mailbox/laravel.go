@@ -60,8 +60,9 @@ func parseLaravelLog(data string) []Message {
 		if i+1 < len(locs) {
 			end = locs[i+1][0]
 		}
-		body := strings.TrimRight(data[loc[1]:end], "\r\n")
-		// Monolog appends the (empty) context and extra unless told not to.
+		// Monolog ends a record with "\n", after the (empty) context and extra
+		// unless Laravel's formatter leaves them out.
+		body := strings.TrimSuffix(data[loc[1]:end], "\n")
 		body = strings.TrimSuffix(body, " [] []")
 		if !strings.Contains(body, ":") {
 			continue

@@ -85,6 +85,9 @@ func (s *Sink) Port() int {
 // listener fails to close; closing twice returns nil.
 func (s *Sink) Close() error {
 	err := s.srv.Close()
+	// Serve may not have registered the listener yet; closing it here too makes
+	// sure Serve returns.
+	_ = s.ln.Close()
 	<-s.done
 	if errors.Is(err, smtp.ErrServerClosed) {
 		return nil

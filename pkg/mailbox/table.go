@@ -29,7 +29,7 @@ func (t notificationsTable) Messages(ctx context.Context, q Query) ([]Message, e
 	query := notificationsQuery
 	var args []any
 	if id := strings.TrimSpace(q.OrderID); id != "" {
-		n, err := strconv.ParseUint(id, 10, 64)
+		n, err := strconv.ParseInt(id, 10, 64)
 		if err != nil {
 			return nil, nil // order ids are numbers: nothing can match
 		}

@@ -71,9 +71,14 @@ type Options struct {
 	AppImage  string // SMOKE_APP_IMAGE: the app under test
 	MailImage string // SMOKE_MAIL_IMAGE: a Mailpit image (SMTP 1025, HTTP 8025)
 
-	AppPort   int               // SMOKE_APP_PORT: port the app listens on inside its container
-	AppHealth string            // SMOKE_APP_HEALTH: path answering 200 once the app is ready
-	AppEnv    map[string]string // SMOKE_APP_ENV: extra app environment; wins over the driver's own variables
+	AppPort   int    // SMOKE_APP_PORT: port the app listens on inside its container
+	AppHealth string // SMOKE_APP_HEALTH: path answering 200 once the app is ready
+	// AppEnv (SMOKE_APP_ENV) is extra environment for the app. It wins over what the
+	// driver sets: the reference shop's SHOP_DB_DSN, SHOP_MAILER=smtp, SHOP_SMTP_HOST,
+	// SHOP_SMTP_PORT, SHOP_ADDR, SHOP_MIGRATE=1 and SHOP_FAULTS, and the same in
+	// Laravel's names: DB_HOST=db, DB_PORT, DB_DATABASE, DB_USERNAME, DB_PASSWORD,
+	// MAIL_MAILER=smtp, MAIL_HOST=mail, MAIL_PORT=1025.
+	AppEnv map[string]string
 	// AppMigrate (SMOKE_APP_MIGRATE) is run inside the app container once it is ready,
 	// like `docker exec`: split on spaces, or run with /bin/sh -c when it holds quotes or
 	// shell operators. "" runs nothing.
@@ -153,6 +158,7 @@ type run struct {
 	progress io.Writer
 
 	mu      sync.Mutex // guards progress writes (the database and Mailpit start in parallel)
+	stopMu  sync.Mutex // makes stop safe to call from a signal handler and a cleanup at once
 	started []started  // torn down in reverse order
 	swept   bool       // whether stop sweeps the run's label (once Docker answered)
 	stopped bool
@@ -309,8 +315,9 @@ func startMail(ctx context.Context, o Options, nw *testcontainers.DockerNetwork,
 	return c, err
 }
 
-// startApp runs the app with the reference shop's environment contract plus AppEnv,
-// waiting for GET AppHealth to answer 200. It returns the container (nil when none
+// startApp runs the app with the reference shop's environment contract (SHOP_*), the
+// same settings in Laravel's names (DB_*, MAIL_*), then AppEnv, waiting for GET
+// AppHealth to answer 200. It returns the container (nil when none
 // was created) with any error.
 func startApp(ctx context.Context, o Options, nw *testcontainers.DockerNetwork, common []testcontainers.ContainerCustomizer, password string) (testcontainers.Container, error) {
 	port := strconv.Itoa(o.AppPort) + "/tcp"
@@ -322,6 +329,16 @@ func startApp(ctx context.Context, o Options, nw *testcontainers.DockerNetwork, 
 		"SHOP_ADDR":      "0.0.0.0:" + strconv.Itoa(o.AppPort),
 		"SHOP_MIGRATE":   "1",
 		"SHOP_FAULTS":    o.Faults,
+		// The same in Laravel's names, so a Laravel image needs SMOKE_APP_ENV only for
+		// its own settings (APP_KEY, DB_CONNECTION, ...).
+		"DB_HOST":     dbAlias,
+		"DB_PORT":     "3306",
+		"DB_DATABASE": dbName,
+		"DB_USERNAME": dbUser,
+		"DB_PASSWORD": password,
+		"MAIL_MAILER": "smtp",
+		"MAIL_HOST":   mailAlias,
+		"MAIL_PORT":   smtpPort,
 	}
 	maps.Copy(env, o.AppEnv)
 	c, err := testcontainers.Run(ctx, o.AppImage, slices.Concat(common, []testcontainers.ContainerCustomizer{
@@ -436,6 +453,8 @@ func (r *run) addContainer(what string, c testcontainers.Container) {
 // stop tears down what open started, then sweeps the run's label. It returns every
 // failure joined, each naming what could not be removed.
 func (r *run) stop() error {
+	r.stopMu.Lock()
+	defer r.stopMu.Unlock()
 	if r.stopped {
 		return nil
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
 	fixturesql "github.com/smokeproof/smokeproof/fixtures/sql"
 	"github.com/smokeproof/smokeproof/pkg/target"
 	"github.com/smokeproof/smokeproof/pkg/target/containers"
@@ -221,8 +222,15 @@ func TestOpenReferenceShop(t *testing.T) {
 	if e.Facts.Faults != "wrong-tax" {
 		t.Errorf("facts faults %q, want wrong-tax", e.Facts.Faults)
 	}
-	if env := containerEnv(t, id, containers.DefaultAppImage); !slices.Contains(env, "SHOP_FAULTS=wrong-tax") {
-		t.Errorf("the shop container's environment %q lacks SHOP_FAULTS=wrong-tax", env)
+	cfg, err := mysql.ParseDSN(e.DSN)
+	if err != nil {
+		t.Fatalf("parse the DSN: %v", err)
+	}
+	env := containerEnv(t, id, containers.DefaultAppImage)
+	for _, want := range []string{"SHOP_FAULTS=wrong-tax", "DB_HOST=db", "DB_PASSWORD=" + cfg.Passwd, "MAIL_HOST=mail"} {
+		if !slices.Contains(env, want) {
+			t.Errorf("the shop container's environment %q lacks %s", env, want)
+		}
 	}
 	assertTimings(t, e, "database", "mail", "app", "total")
 }

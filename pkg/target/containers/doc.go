@@ -14,4 +14,8 @@
 // and the stop function Open returns removes them, then sweeps anything else carrying
 // the run's label, with its own context so that it works after the run's context was
 // cancelled (SIGINT).
+//
+// When the Docker daemon runs inside the same container as the harness (as on the CI
+// machine), testcontainers would look for published ports on the default gateway; Open
+// then sets TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 (unless it is set already).
 package containers

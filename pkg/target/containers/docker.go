@@ -187,7 +187,7 @@ func notReady(what, img, hint string, limit time.Duration, c testcontainers.Cont
 	var msg string
 	switch exit := exitedRE.FindString(err.Error()); {
 	case errors.Is(err, context.Canceled):
-		msg = fmt.Sprintf("starting the %s container (%s) was interrupted", what, img)
+		msg = fmt.Sprintf("starting the %s container (%s) was interrupted (%v)", what, img, context.Canceled)
 	case exit != "":
 		msg = fmt.Sprintf("the %s container (%s) stopped before it was ready (%s): %s", what, img, exit, hint)
 	case errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "deadline exceeded"):
