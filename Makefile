@@ -14,8 +14,7 @@ help: ## list the targets
 	@awk 'BEGIN{FS=":.*## "} /^[a-z-]+:.*## /{printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 smoke: ## run every suite against the target (SMOKE_TARGET, default embedded) and write the documents under $(SMOKE_OUT)/
-	@rm -rf "$(SMOKE_OUT)/reports"
-	$(GINKGO) -r --keep-going --procs=2 --compilers=2 ./suites
+	$(GO) run ./cmd/smokeproof run
 
 test: lint unit smoke mutants ## run every test: unit and contract tests, the suites, the kill matrix
 

@@ -56,6 +56,7 @@ func commands() []command {
 		{"run", "[--target T] [--label-filter F] [--out DIR] [suite ...]", "run the suites with the pinned Ginkgo and render the documents", cmdRun},
 		{"render", "[--out DIR] [report.json ...]", "render the documents and proof.json again from saved reports", cmdRender},
 		{"mutants", "[--target T] [--out DIR] [fault ...]", "the kill matrix: turn on each fault switch of the reference shop and check its spec goes red", cmdMutants},
+		{"config", "", "list every configuration variable with its default and meaning", cmdConfig},
 		{"version", "", "print the harness version", cmdVersion},
 	}
 }

@@ -189,3 +189,18 @@ func cmdVersion(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fmt.Fprintln(stdout, config.Harness())
 	return nil
 }
+
+func cmdConfig(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fmt.Fprintln(stdout, "| variable | default | meaning |")
+	fmt.Fprintln(stdout, "|---|---|---|")
+	for _, f := range config.Fields() {
+		def := f.Default
+		if def == "" {
+			def = "—"
+		} else {
+			def = "`" + def + "`"
+		}
+		fmt.Fprintf(stdout, "| `%s` | %s | %s |\n", f.Env, def, f.Help)
+	}
+	return nil
+}
