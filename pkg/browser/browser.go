@@ -10,6 +10,7 @@ import (
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -18,6 +19,7 @@ const (
 	startTimeout = 15 * time.Second // launch and first answer
 	stepTimeout  = 30 * time.Second // one page action (navigate, sign in, read, screenshot)
 	signInWait   = 15 * time.Second // from the click on login-submit to the next page
+	formWait     = 3 * time.Second  // for the login form's fields once the page has loaded
 	pollEvery    = 25 * time.Millisecond
 )
 
@@ -133,15 +135,29 @@ func (b *Browser) kill() {
 // step runs f with a context of the tab that ends after timeout or when ctx ends,
 // whichever is first; the tab and the browser stay open either way.
 func (b *Browser) step(ctx context.Context, timeout time.Duration, f func(context.Context) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	c, cancel := context.WithTimeout(b.tab, timeout)
 	defer cancel()
 	stop := context.AfterFunc(ctx, cancel)
 	defer stop()
 	err := f(c)
 	if err != nil && ctx.Err() != nil {
-		return fmt.Errorf("%w (%w)", ctx.Err(), err)
+		return fmt.Errorf("%w (stopped: %w)", err, ctx.Err())
 	}
 	return err
+}
+
+// open navigates the tab to u and returns the response of its document. A navigation
+// that an earlier, abandoned one aborts is tried once more.
+func open(c context.Context, u string) (*network.Response, error) {
+	resp, err := chromedp.Run(c, chromedp.NavigateResponse(u))
+	var le *chromedp.LoadError
+	if errors.As(err, &le) && strings.Contains(le.ErrorText, "ERR_ABORTED") && c.Err() == nil {
+		resp, err = chromedp.Run(c, chromedp.NavigateResponse(u))
+	}
+	return resp, err
 }
 
 // testID is the CSS selector of the element with that data-testid.
@@ -180,12 +196,15 @@ const loginStateJS = `(() => {
 func (b *Browser) SignIn(ctx context.Context, webBase, email, password string) error {
 	loginURL := pageURL(webBase, "/auth/login")
 	return b.step(ctx, stepTimeout, func(c context.Context) error {
-		resp, err := chromedp.Run(c, chromedp.NavigateResponse(loginURL))
+		resp, err := open(c, loginURL)
 		if err != nil {
 			return fmt.Errorf("open %s: %w", loginURL, err)
 		}
 		if resp != nil && resp.Status >= 400 {
 			return fmt.Errorf("open %s: the login page answered %d", loginURL, resp.Status)
+		}
+		if err := waitForm(c, loginURL); err != nil {
+			return err
 		}
 		before, err := chromedp.Run(c, chromedp.Evaluate[loginState](loginStateJS))
 		if err != nil {
@@ -201,6 +220,31 @@ func (b *Browser) SignIn(ctx context.Context, webBase, email, password string) e
 		}
 		return b.waitSignedIn(c, email, loginURL, before.Toast)
 	})
+}
+
+const missingFieldsJS = `['login-email', 'login-password', 'login-submit']
+	.filter(id => !document.querySelector('[data-testid="' + id + '"]'))`
+
+// waitForm waits up to formWait for the login form's fields, so that a page that
+// lacks them fails at once with their names rather than at the step's timeout.
+func waitForm(c context.Context, loginURL string) error {
+	deadline := time.Now().Add(formWait)
+	for {
+		missing, err := chromedp.Run(c, chromedp.Evaluate[[]string](missingFieldsJS))
+		if err == nil && len(missing) == 0 {
+			return nil
+		}
+		if c.Err() != nil || time.Now().After(deadline) {
+			if err != nil {
+				return fmt.Errorf("read the login form at %s: %w", loginURL, err)
+			}
+			return fmt.Errorf("the login page %s has no element with data-testid %s", loginURL, strings.Join(missing, ", "))
+		}
+		select {
+		case <-c.Done():
+		case <-time.After(pollEvery):
+		}
+	}
 }
 
 // waitSignedIn polls the tab after the click on login-submit until a new page has
@@ -262,7 +306,7 @@ func (b *Browser) DashboardRows(ctx context.Context, webBase string) ([]Row, err
 	dashURL := pageURL(webBase, "/producer/dashboard")
 	var rows []Row
 	err := b.step(ctx, stepTimeout, func(c context.Context) error {
-		resp, err := chromedp.Run(c, chromedp.NavigateResponse(dashURL))
+		resp, err := open(c, dashURL)
 		if err != nil {
 			return fmt.Errorf("open %s: %w", dashURL, err)
 		}

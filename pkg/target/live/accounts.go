@@ -190,7 +190,7 @@ func verifyAccount(ctx context.Context, api string, hc *http.Client, k accountKi
 	// Sign out again so the check leaves no token behind; a failure here changes nothing.
 	_, _ = c.As(k.name, auth.Token).Logout(ctx)
 	if auth.User.Role != "" && auth.User.Role != k.role {
-		return fmt.Errorf("%s_EMAIL=%s signs in as a %s, not a %s: name a %s account there", k.prefix, a.Email, auth.User.Role, k.role, k.role)
+		return fmt.Errorf("%s_EMAIL=%s signs in as %s, not %s: name %s account there", k.prefix, a.Email, article(auth.User.Role), article(k.role), article(k.role))
 	}
 	return nil
 }
@@ -200,4 +200,12 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// article returns word with "a" or "an" before it.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an " + word
+	}
+	return "a " + word
 }

@@ -3,6 +3,7 @@ package live_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -123,34 +124,30 @@ func flaky(n int64, status int) (*httptest.Server, *atomic.Int64) {
 
 func TestRetryingTransportRetriesReadsOnGatewayErrors(t *testing.T) {
 	hc := &http.Client{Transport: live.RetryingTransport(nil), Timeout: 5 * time.Second}
-	for _, status := range []int{502, 503, 504} {
-		srv, hits := flaky(2, status)
-		start := time.Now()
-		resp, err := hc.Get(srv.URL + "/api/v1/public/products")
-		took := time.Since(start)
-		srv.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != 200 || hits.Load() != 3 {
-			t.Errorf("%d twice then 200: got %d after %d requests, want 200 after 3", status, resp.StatusCode, hits.Load())
-		}
-		if took < 800*time.Millisecond || took > 3*time.Second {
-			t.Errorf("two retries took %s, want 200 ms + 600 ms of backoff", took)
-		}
-	}
-
-	// Three failures: the third answer is returned as is.
-	srv, hits := flaky(10, 503)
-	resp, err := hc.Get(srv.URL + "/api/v1/public/products")
-	srv.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 503 || hits.Load() != 3 {
-		t.Errorf("always 503: got %d after %d requests, want 503 after 3 (2 retries)", resp.StatusCode, hits.Load())
+	for _, c := range []struct {
+		status     int
+		fails      int64
+		wantStatus int
+	}{{502, 2, 200}, {503, 2, 200}, {504, 2, 200}, {503, 10, 503}} {
+		t.Run(fmt.Sprintf("%d×%d", c.fails, c.status), func(t *testing.T) {
+			t.Parallel()
+			srv, hits := flaky(c.fails, c.status)
+			defer srv.Close()
+			start := time.Now()
+			resp, err := hc.Get(srv.URL + "/api/v1/public/products")
+			took := time.Since(start)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			// Two retries at most: the third answer is returned as it is.
+			if resp.StatusCode != c.wantStatus || hits.Load() != 3 {
+				t.Errorf("%d× %d then 200: got %d after %d requests, want %d after 3", c.fails, c.status, resp.StatusCode, hits.Load(), c.wantStatus)
+			}
+			if took < 800*time.Millisecond || took > 3*time.Second {
+				t.Errorf("two retries took %s, want 200 ms + 600 ms of backoff", took)
+			}
+		})
 	}
 }
 

@@ -120,7 +120,7 @@ func Open(ctx context.Context, opts Options) (target.Endpoints, func() error, er
 
 	// Then the database, the mail source and the accounts, at once.
 	var (
-		wg                  sync.WaitGroup
+		wg                   sync.WaitGroup
 		dbErr, mailErr, aErr error
 		dbMs, mailMs, aMs    time.Duration
 	)
@@ -210,15 +210,17 @@ func reachSite(ctx context.Context, api string, hc *http.Client, timeout time.Du
 	if resp != nil {
 		return nil // an answer, whatever it says
 	}
-	return fmt.Errorf("cannot reach %s (GET %s/health): %s: check %s and that the site is up", publicURL(api), apiPath(api), cause(err, timeout), env)
+	origin, p := splitURL(api)
+	return fmt.Errorf("cannot reach %s (GET %s/health): %s: check %s and that the site is up", origin, p, cause(err, timeout), env)
 }
 
-func apiPath(api string) string {
-	u, err := url.Parse(api)
+// splitURL returns the scheme and host of raw, and its path without a trailing slash.
+func splitURL(raw string) (origin, path string) {
+	u, err := url.Parse(raw)
 	if err != nil {
-		return ""
+		return publicURL(raw), ""
 	}
-	return strings.TrimRight(u.Path, "/")
+	return u.Scheme + "://" + u.Host, strings.TrimRight(u.Path, "/")
 }
 
 // checkDB opens the DSN read-only, as every suite process will, and closes it again.
@@ -280,7 +282,7 @@ func cause(err error, timeout time.Duration) string {
 		return "host unreachable"
 	case errors.As(err, &dnsErr):
 		if dnsErr.IsNotFound {
-			return "no such host " + dnsErr.Name
+			return "unknown host " + dnsErr.Name
 		}
 		return "DNS lookup of " + dnsErr.Name + " failed (" + dnsErr.Err + ")"
 	}
