@@ -8,7 +8,7 @@ export SMOKE_OUT
 export TESTCONTAINERS_RYUK_DISABLED := true
 
 .DEFAULT_GOAL := help
-.PHONY: help smoke test unit suites mutants lint images bench clean
+.PHONY: help smoke test deps unit mutants lint images containers live bench clean
 
 help: ## list the targets
 	@awk 'BEGIN{FS=":.*## "} /^[a-z-]+:.*## /{printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -16,10 +16,13 @@ help: ## list the targets
 smoke: ## run every suite against the target (SMOKE_TARGET, default embedded) and write the documents under $(SMOKE_OUT)/
 	$(GO) run ./cmd/smokeproof run
 
-test: lint unit smoke mutants ## run every test: unit and contract tests, the suites, the kill matrix
+test: deps lint unit smoke mutants images containers live ## run every test: unit and contract tests, the suites and the kill matrix on embedded and containers, the live target
+
+deps: ## install what the tests need (MariaDB, Chromium, debootstrap) with apt-get when missing
+	@bash .ci/deps
 
 unit: ## unit, contract and harness tests (plain go test)
-	$(GO) test -count=1 ./fixtures/... ./pkg/... ./cmd/...
+	$(GO) test -count=1 ./fixtures/... ./pkg/... ./cmd/... $$(ls -d ./tests/*/ 2>/dev/null)
 
 mutants: ## the kill matrix: every fault switch of the reference shop must turn its spec red
 	$(GO) run ./cmd/smokeproof mutants
@@ -29,6 +32,13 @@ lint: ## gofmt, go vet (and staticcheck when installed)
 	  if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	@if command -v staticcheck >/dev/null; then staticcheck ./...; fi
+
+containers: ## the suites and the kill matrix against throwaway containers (after make images)
+	SMOKE_TARGET=containers SMOKE_OUT=$(SMOKE_OUT)/containers $(GO) run ./cmd/smokeproof run
+	SMOKE_TARGET=containers SMOKE_OUT=$(SMOKE_OUT)/containers $(GO) run ./cmd/smokeproof mutants
+
+live: ## the live target against the shop as its own process on MariaDB: read-only, then with writes
+	bash .ci/live.sh
 
 images: ## build the shop, Mailpit and MariaDB images locally (no registry needed)
 	bash fixtures/images/build.sh

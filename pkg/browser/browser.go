@@ -19,7 +19,7 @@ const (
 	startTimeout = 15 * time.Second // launch and first answer
 	stepTimeout  = 30 * time.Second // one page action (navigate, sign in, read, screenshot)
 	signInWait   = 15 * time.Second // from the click on login-submit to the next page
-	formWait     = 3 * time.Second  // for the login form's fields once the page has loaded
+	formWait     = 2 * time.Second  // for the login form's fields once the page has loaded
 	pollEvery    = 25 * time.Millisecond
 )
 
@@ -160,6 +160,9 @@ func open(c context.Context, u string) (*network.Response, error) {
 	return resp, err
 }
 
+// isLoginPath reports whether a URL path is the login page's.
+func isLoginPath(p string) bool { return strings.HasSuffix(strings.TrimRight(p, "/"), "/auth/login") }
+
 // testID is the CSS selector of the element with that data-testid.
 func testID(id string) chromedp.CSS { return chromedp.CSS(fmt.Sprintf(`[data-testid=%q]`, id)) }
 
@@ -218,7 +221,7 @@ func (b *Browser) SignIn(ctx context.Context, webBase, email, password string) e
 		); err != nil {
 			return fmt.Errorf("fill the login form at %s (data-testid login-email, login-password, login-submit): %w", loginURL, err)
 		}
-		return b.waitSignedIn(c, email, loginURL, before.Toast)
+		return b.waitSignedIn(c, email, loginURL, before)
 	})
 }
 
@@ -249,7 +252,7 @@ func waitForm(c context.Context, loginURL string) error {
 
 // waitSignedIn polls the tab after the click on login-submit until a new page has
 // loaded or an error-toast shows.
-func (b *Browser) waitSignedIn(c context.Context, email, loginURL, toastBefore string) error {
+func (b *Browser) waitSignedIn(c context.Context, email, loginURL string, before loginState) error {
 	deadline := time.Now().Add(signInWait)
 	var last loginState
 	for {
@@ -258,14 +261,14 @@ func (b *Browser) waitSignedIn(c context.Context, email, loginURL, toastBefore s
 		if err == nil {
 			last = s
 			switch {
-			case s.Toast != "" && (!s.Same || s.Toast != toastBefore):
+			case s.Toast != "" && (!s.Same || s.Toast != before.Toast):
 				return fmt.Errorf("sign in as %s at %s: the page shows error-toast %q", email, loginURL, s.Toast)
 			case !s.Same && s.Ready == "complete":
-				if strings.HasSuffix(strings.TrimRight(s.Path, "/"), "/auth/login") {
+				if s.Path == before.Path || isLoginPath(s.Path) {
 					return fmt.Errorf("sign in as %s at %s: the browser is still on the login page and it shows no error-toast", email, loginURL)
 				}
 				return nil
-			case s.Same && s.Ready == "complete" && !strings.HasSuffix(strings.TrimRight(s.Path, "/"), "/auth/login"):
+			case s.Same && s.Ready == "complete" && s.Path != before.Path && !isLoginPath(s.Path):
 				return nil // a client-side router moved on without a new document
 			}
 		}
@@ -314,7 +317,7 @@ func (b *Browser) DashboardRows(ctx context.Context, webBase string) ([]Row, err
 		if err != nil {
 			return fmt.Errorf("read the location after opening %s: %w", dashURL, err)
 		}
-		if u, err := url.Parse(loc); err == nil && strings.HasSuffix(strings.TrimRight(u.Path, "/"), "/auth/login") {
+		if u, err := url.Parse(loc); err == nil && isLoginPath(u.Path) {
 			return fmt.Errorf("open %s: redirected to %s, the browser is not signed in", dashURL, loc)
 		}
 		if resp != nil && resp.Status >= 400 {

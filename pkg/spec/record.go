@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
 
@@ -40,20 +41,34 @@ func API() *market.Client {
 	return market.New(t.APIBase, market.WithHTTPClient(t.HTTP), market.WithRecorder(Record))
 }
 
-// SignIn logs in as acct and returns a client calling as caller; the token is
-// registered as a secret. A failed login fails the spec.
+// SignIn returns a client calling as caller, signed in as acct. Sign-ins are cached
+// per process and account (bcrypt makes each login cost tens of milliseconds), so only
+// the first spec records the login exchange; a spec that revokes its token must sign in
+// with API().SignIn itself. The token is registered as a secret. A failed login fails
+// the spec; an account the target does not have skips it with the reason.
 func SignIn(ctx context.Context, caller string, acct target.Account) *market.Client {
 	GinkgoHelper()
 	if acct.Email == "" {
 		Skip(fmt.Sprintf("no %s account on this target (see SMOKE_ACCOUNTS)", caller))
+	}
+	sessions.Lock()
+	defer sessions.Unlock()
+	if token, ok := sessions.tokens[acct.Email]; ok {
+		return API().As(caller, token)
 	}
 	c, _, err := API().SignIn(ctx, caller, acct.Email, acct.Password)
 	if err != nil {
 		Fail(err.Error())
 	}
 	Secret(c.Token())
+	sessions.tokens[acct.Email] = c.Token()
 	return c
 }
+
+var sessions = struct {
+	sync.Mutex
+	tokens map[string]string
+}{tokens: map[string]string{}}
 
 // DB returns a read-only probe of the target's database that records what it reads.
 func DB() *dbcheck.Probe {

@@ -124,7 +124,10 @@ var _ = Describe("Auth routes", func() {
 	})
 
 	It("revokes the token on logout at once", routes, func(ctx SpecContext) {
-		api := spec.SignIn(ctx, "consumer", spec.T().Accounts.Consumer)
+		acct := spec.T().Accounts.Consumer
+		api, _, err := spec.API().SignIn(ctx, "consumer (own session)", acct.Email, acct.Password)
+		Expect(err).NotTo(HaveOccurred())
+		spec.Secret(api.Token())
 		resp, err := api.Logout(ctx)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(resp).To(spec.HaveStatus(200))

@@ -123,6 +123,7 @@ func flaky(n int64, status int) (*httptest.Server, *atomic.Int64) {
 }
 
 func TestRetryingTransportRetriesReadsOnGatewayErrors(t *testing.T) {
+	t.Parallel()
 	hc := &http.Client{Transport: live.RetryingTransport(nil), Timeout: 5 * time.Second}
 	for _, c := range []struct {
 		status     int
@@ -190,6 +191,7 @@ func (c *countingFail) RoundTrip(*http.Request) (*http.Response, error) {
 }
 
 func TestRetryingTransportRetriesTransportErrorsAndStopsWithTheContext(t *testing.T) {
+	t.Parallel()
 	base := &countingFail{}
 	rt := live.RetryingTransport(base)
 	req, _ := http.NewRequest("GET", "http://shop.invalid/api/v1/public/products", nil)

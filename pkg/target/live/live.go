@@ -154,7 +154,7 @@ func Open(ctx context.Context, opts Options) (target.Endpoints, func() error, er
 		name string
 		d    time.Duration
 		on   bool
-	}{{"database", dbMs, dbAddr != ""}, {"mail source", mailMs, mailKind != mailbox.KindNone}, {"smoke accounts", aMs, accounts != (target.Accounts{})}} {
+	}{{"database", dbMs, dbAddr != ""}, {"mail source", mailMs, mailKind == mailbox.KindMailpit || mailKind == mailbox.KindLaravelLog}, {"smoke accounts", aMs, accounts != (target.Accounts{})}} {
 		if t.on {
 			timings = append(timings, evidence.Timing{Name: t.name, Millis: float64(t.d.Microseconds()) / 1000})
 		}

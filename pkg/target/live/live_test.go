@@ -118,6 +118,7 @@ func TestOpenFailsFastOnAnUnreachableSite(t *testing.T) {
 }
 
 func TestOpenFailsWithin5sOnASiteThatNeverAnswers(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
