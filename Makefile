@@ -11,7 +11,7 @@ export TESTCONTAINERS_RYUK_DISABLED := true
 .PHONY: help smoke test deps unit mutants lint images containers live bench clean
 
 help: ## list the targets
-	@awk 'BEGIN{FS=":.*## "} /^[a-z-]+:.*## /{printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN{FS=":.*## "} /^[a-z-]+:.*## /{printf "  make %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 smoke: ## run every suite against the target (SMOKE_TARGET, default embedded) and write the documents under $(SMOKE_OUT)/
 	$(GO) run ./cmd/smokeproof run

@@ -85,9 +85,8 @@ const maxPages = 50
 
 // walk reads the public product list, 100 a page, to its last page (at most maxPages).
 // A page that does not answer 200 is a problem of m and ends the walk.
-func walk(ctx context.Context, m *measurement) catalogue {
+func walk(ctx context.Context, m *measurement) (c catalogue) {
 	GinkgoHelper()
-	var c catalogue
 	start := time.Now()
 	defer func() { c.took = time.Since(start) }()
 	api := spec.API()
