@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
@@ -39,6 +40,8 @@ type Browser struct {
 	tabCancel   context.CancelFunc
 	started     time.Duration
 	version     string
+	closeOnce   sync.Once
+	closeErr    error
 }
 
 // Start launches a headless browser and checks that it answers. It returns an error
@@ -63,8 +66,6 @@ func Start(ctx context.Context, opts Options) (*Browser, error) {
 	allocOpts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(opts.ExecPath),
 		chromedp.WindowSize(opts.Width, opts.Height),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.Flag("mute-audio", true),
 	)
 	// The browser must outlive the ctx of Start, so its contexts do not derive
 	// their cancellation from it.
@@ -115,16 +116,19 @@ func (b *Browser) Started() time.Duration { return b.started }
 func (b *Browser) Version() string { return b.version }
 
 // Close closes the browser and removes its profile. It returns an error when the
-// browser does not close gracefully; the process is stopped either way.
+// browser does not close gracefully; the process is stopped either way. Closing
+// again does nothing and returns the first result.
 func (b *Browser) Close() error {
-	ctx, cancel := context.WithTimeout(b.tab, 5*time.Second)
-	defer cancel()
-	err := chromedp.Cancel(ctx)
-	b.kill()
-	if err != nil && !errors.Is(err, context.Canceled) {
-		return fmt.Errorf("close browser: %w", err)
-	}
-	return nil
+	b.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(b.tab, 5*time.Second)
+		defer cancel()
+		err := chromedp.Cancel(ctx)
+		b.kill()
+		if err != nil && !errors.Is(err, context.Canceled) {
+			b.closeErr = fmt.Errorf("close browser: %w", err)
+		}
+	})
+	return b.closeErr
 }
 
 func (b *Browser) kill() {

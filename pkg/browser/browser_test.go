@@ -13,13 +13,22 @@ import (
 	"github.com/smokeproof/smokeproof/pkg/browser"
 )
 
-// startBrowser starts a browser and closes it when the test ends; it skips the test,
-// loudly, when no Chromium is installed.
-func startBrowser(t testing.TB) *browser.Browser {
+// needBrowser skips the test, loudly, when no Chromium is installed; with
+// SMOKE_REQUIRE_BROWSER=1 (for CI, which installs it) it fails instead.
+func needBrowser(t testing.TB) {
 	t.Helper()
 	if _, err := browser.Find(); err != nil {
+		if os.Getenv("SMOKE_REQUIRE_BROWSER") == "1" {
+			t.Fatalf("SMOKE_REQUIRE_BROWSER=1 but: %v", err)
+		}
 		t.Skipf("SKIPPING BROWSER TEST: %v", err)
 	}
+}
+
+// startBrowser starts a browser and closes it when the test ends; see needBrowser.
+func startBrowser(t testing.TB) *browser.Browser {
+	t.Helper()
+	needBrowser(t)
 	b, err := browser.Start(context.Background(), browser.Options{})
 	if err != nil {
 		t.Fatalf("Start: %v", err)
@@ -95,6 +104,13 @@ func TestSignInWrongPassword(t *testing.T) {
 	if _, err := b.DashboardRows(context.Background(), shop.URL); err == nil {
 		t.Error("DashboardRows after a failed sign-in succeeded")
 	}
+	if err := b.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if _, err := b.Screenshot(context.Background()); err == nil {
+		t.Error("Screenshot after Close succeeded")
+	}
+	// The cleanup closes b a second time.
 }
 
 func TestBrowsersShareNoCookies(t *testing.T) {
@@ -192,10 +208,8 @@ func TestFindChromePath(t *testing.T) {
 // BenchmarkDashboardCheck measures the frontend check as a suite runs it: start a
 // browser, sign in, read the dashboard, take a screenshot, close.
 func BenchmarkDashboardCheck(b *testing.B) {
+	needBrowser(b)
 	shop := newFakeShop(b)
-	if _, err := browser.Find(); err != nil {
-		b.Skipf("SKIPPING BROWSER BENCHMARK: %v", err)
-	}
 	ctx := context.Background()
 	var phases [5]time.Duration // start, sign-in, rows, screenshot, close
 	lap := func(i int, t0 *time.Time) { phases[i] += time.Since(*t0); *t0 = time.Now() }

@@ -27,6 +27,7 @@ func TestMatchSeedPlanItems(t *testing.T) {
 		"Checkout flow smoke test":              "CHECKOUT-SMOKE",
 		"Products list verification":            "PRODUCTS-LIST",
 		"Auth routes verification":              "AUTH-ROUTES",
+		"Data dependency roadmap":               "DATA-DEPENDENCY-MAP",
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("matched %v\nwant    %v", got, want)
@@ -62,7 +63,7 @@ func TestEveryCheckablePlanBulletMatchesItsRegistryBullet(t *testing.T) {
 			}
 		}
 	}
-	for _, id := range []string{"CHECKOUT-SMOKE", "PRODUCER-PERMISSIONS"} {
+	for _, id := range []string{"CHECKOUT-SMOKE", "PRODUCER-PERMISSIONS", "DATA-DEPENDENCY-MAP"} {
 		it, _ := dod.LookupItem(id)
 		for _, b := range it.Bullets {
 			if _, ok := covered[b.ID()]; !ok {
@@ -155,6 +156,9 @@ func TestAnnotateSeedPlan(t *testing.T) {
 		"  - All files committed and merged to main":                                           "✍ manual",
 		"- Products list verification (2025-12-19) - STABLE ✓":                                 "✅ [proof](docs/TESTS/PRODUCTS-LIST.md#products-list-verification) 2026-11-26",
 		"- Auth routes verification (2025-12-19) - STABLE ✓":                                   "⏸ not run: no result in this run",
+		"  - Create `docs/PRODUCT/DATA-DEPENDENCY-MAP.md`":                                     "⏸ not run: no result in this run",
+		"  - Missing pieces: what needs to be built":                                           "✍ manual",
+		"  - Stakeholder agreement on priority":                                                "✍ manual",
 	}
 	annotated := 0
 	for i, l := range lines {
@@ -177,11 +181,12 @@ func TestAnnotateSeedPlan(t *testing.T) {
 			t.Errorf("line %q is not annotated", l)
 		}
 	}
-	// Checkout 6 + permissions 6 + bootstrap 5 + products list + auth routes.
-	if annotated != 19 {
-		t.Errorf("%d lines annotated, want 19", annotated)
+	// Checkout 6 + permissions 6 + data dependency map 6 + bootstrap 5 + products list
+	// + auth routes.
+	if annotated != 25 {
+		t.Errorf("%d lines annotated, want 25", annotated)
 	}
-	for _, l := range []string{"  - Stakeholder agreement on priority", "- SSH/fail2ban hardening (2025-12-19) - CLOSED ✅", "### 4) Checkout flow smoke test"} {
+	for _, l := range []string{"- PROD monitoring workflows (MON1 + prod-smoke) (2025-12-19) - Active ✅", "- SSH/fail2ban hardening (2025-12-19) - CLOSED ✅", "### 4) Checkout flow smoke test"} {
 		if !strings.Contains(string(out), l+"\n") {
 			t.Errorf("line %q of an item the registry does not prove was annotated", l)
 		}

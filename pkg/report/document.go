@@ -37,7 +37,10 @@ func (r *Run) Documents() ([]Document, error) {
 }
 
 // render renders one item's document.
-func (r *Run) render(it *ItemResult) []byte {
+func (r *Run) render(it *ItemResult) []byte { return r.renderDoc(it).bytes() }
+
+// renderDoc renders one item's document, with its anchors registered.
+func (r *Run) renderDoc(it *ItemResult) *mdDoc {
 	d := newDoc()
 	v := &view{run: r, it: it, d: d, shown: map[*SpecResult]string{}}
 	if it.Item.ID == prodFactsItem {
@@ -50,12 +53,49 @@ func (r *Run) render(it *ItemResult) []byte {
 		v.opening()
 	}
 	v.checklist()
-	if it.Item.ID == permissionsItem {
+	switch it.Item.ID {
+	case permissionsItem:
 		v.permissions()
+	case depmapItem:
+		v.depmap()
 	}
 	v.evidence()
 	v.footer()
-	return d.bytes()
+	return d
+}
+
+// checklistKey is the anchor key of the Definition of Done table.
+const checklistKey = "checklist"
+
+// Links returns, for every bullet of every item in the run, where a reader finds its
+// proof: the item's document, relative to the output directory, with the anchor of the
+// bullet's evidence section for a checked bullet
+// ("docs/TESTS/CHECKOUT-SMOKE.md#email-verification-confirmation-email-sent-or-logged"),
+// and of the document's Definition of Done table for the others. The anchors are the
+// ones GitHub gives the rendered headings. Bullets of items not in the run have none.
+func (r *Run) Links() map[string]string {
+	out := map[string]string{}
+	for i := range r.Items {
+		it := &r.Items[i]
+		for id, anchor := range r.anchors(it) {
+			out[id] = it.Item.Document + "#" + anchor
+		}
+	}
+	return out
+}
+
+// anchors renders an item's document and returns the anchor of each of its bullets.
+func (r *Run) anchors(it *ItemResult) map[string]string {
+	d := r.renderDoc(it)
+	out := map[string]string{}
+	for _, b := range it.Bullets {
+		anchor, ok := d.anchors[bulletKey(b.Bullet.ID())]
+		if !ok || b.Bullet.Kind != dod.Checked {
+			anchor = d.anchors[checklistKey]
+		}
+		out[b.Bullet.ID()] = anchor
+	}
+	return out
 }
 
 // view renders one item's document.
@@ -230,7 +270,7 @@ func shellWord(s string) string {
 }
 
 func (v *view) checklist() {
-	v.d.heading(2, "Definition of Done", "")
+	v.d.heading(2, "Definition of Done", checklistKey)
 	var rows [][]string
 	for _, b := range v.it.Bullets {
 		row := []string{b.Status.Mark(), mdCell(b.Bullet.Text)}

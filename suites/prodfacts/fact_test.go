@@ -134,7 +134,7 @@ func named(ps []market.Product) string {
 			parts = append(parts, fmt.Sprintf("and %d more", len(ps)-3))
 			break
 		}
-		parts = append(parts, fmt.Sprintf("%d `%s`", p.ID, p.Name))
+		parts = append(parts, fmt.Sprintf("%d “%s”", p.ID, p.Name))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -1,0 +1,13 @@
+// Package depmap proves the DATA-DEPENDENCY-MAP item: the chain Products → Producers →
+// Users (and their roles) read from the foreign keys of the target's real schema, and
+// the schema as it is today. pkg/report renders docs/PRODUCT/DATA-DEPENDENCY-MAP.md from
+// what these specs read, with the specs of the other suites that exercised each link.
+package depmap_test
+
+import (
+	"testing"
+
+	"github.com/smokeproof/smokeproof/pkg/spec"
+)
+
+func TestDepmap(t *testing.T) { spec.Run(t, "depmap", "Data dependency map") }
