@@ -36,8 +36,11 @@ type Options struct {
 // at a time.
 type Browser struct {
 	allocCancel context.CancelFunc
-	tab         context.Context // chromedp context of the tab; owns the browser
+	root        context.Context // chromedp context that launched, and owns, the browser
+	rootCancel  context.CancelFunc
+	tab         context.Context // chromedp context of the tab the steps run in
 	tabCancel   context.CancelFunc
+	dirty       bool // a step was cut short: the tab may be mid-navigation
 	started     time.Duration
 	version     string
 	closeOnce   sync.Once
@@ -71,28 +74,16 @@ func Start(ctx context.Context, opts Options) (*Browser, error) {
 	// their cancellation from it.
 	base := context.WithoutCancel(ctx)
 	allocCtx, allocCancel := chromedp.NewExecAllocator(base, allocOpts...)
-	tab, tabCancel := chromedp.NewContext(allocCtx)
-	b := &Browser{allocCancel: allocCancel, tab: tab, tabCancel: tabCancel}
-
-	// The first Do launches the browser and binds its life to tab, so it runs with
-	// no deadline; the wait for it is bounded here instead.
-	launched := make(chan error, 1)
-	go func() { launched <- chromedp.Do(tab) }()
-	timer := time.NewTimer(startTimeout)
-	defer timer.Stop()
-	var err error
-	select {
-	case err = <-launched:
-	case <-timer.C:
-		err = fmt.Errorf("no answer within %s", startTimeout)
-	case <-ctx.Done():
-		err = ctx.Err()
-	}
-	if err != nil {
+	root, rootCancel := chromedp.NewContext(allocCtx)
+	// Steps run in root's own tab until one is cut short (see step).
+	b := &Browser{allocCancel: allocCancel, root: root, rootCancel: rootCancel, tab: root}
+	// The first Do launches the browser and binds its life to root, so it runs with
+	// no deadline; the wait for it is bounded instead.
+	if err := bounded(ctx, func() error { return chromedp.Do(root) }); err != nil {
 		b.kill()
 		return nil, fmt.Errorf("start browser %s: %w", opts.ExecPath, err)
 	}
-	err = b.step(ctx, startTimeout, func(c context.Context) error {
+	err := b.step(ctx, startTimeout, func(c context.Context) error {
 		v, err := chromedp.CallBrowser(c, cdpbrowser.GetVersion, cdp.Empty{})
 		if err != nil {
 			return err
@@ -120,7 +111,10 @@ func (b *Browser) Version() string { return b.version }
 // again does nothing and returns the first result.
 func (b *Browser) Close() error {
 	b.closeOnce.Do(func() {
-		ctx, cancel := context.WithTimeout(b.tab, 5*time.Second)
+		if b.tabCancel != nil {
+			b.tabCancel()
+		}
+		ctx, cancel := context.WithTimeout(b.root, 5*time.Second)
 		defer cancel()
 		err := chromedp.Cancel(ctx)
 		b.kill()
@@ -132,21 +126,66 @@ func (b *Browser) Close() error {
 }
 
 func (b *Browser) kill() {
-	b.tabCancel()
+	if b.tabCancel != nil {
+		b.tabCancel()
+	}
+	b.rootCancel()
 	b.allocCancel() // waits for the process to exit and removes the profile
 }
 
+// bounded runs f, which must not get a deadline of its own, and waits for it up to
+// startTimeout or until ctx ends.
+func bounded(ctx context.Context, f func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- f() }()
+	timer := time.NewTimer(startTimeout)
+	defer timer.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-timer.C:
+		return fmt.Errorf("no answer within %s", startTimeout)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// newTab replaces the tab the steps run in by a new one of the same browser (same
+// profile, same cookies). The first tab belongs to root, which owns the browser, so
+// it is left open, idle; later ones are closed.
+func (b *Browser) newTab(ctx context.Context) error {
+	if b.tabCancel != nil {
+		b.tabCancel()
+	}
+	b.tab, b.tabCancel = chromedp.NewContext(b.root)
+	if err := bounded(ctx, func() error { return chromedp.Do(b.tab) }); err != nil {
+		return err
+	}
+	b.dirty = false
+	return nil
+}
+
 // step runs f with a context of the tab that ends after timeout or when ctx ends,
-// whichever is first; the tab and the browser stay open either way.
+// whichever is first. The browser stays open either way; a tab that a step left cut
+// short is replaced before the next step, so that a half-done navigation cannot
+// abort the next one.
 func (b *Browser) step(ctx context.Context, timeout time.Duration, f func(context.Context) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if b.dirty {
+		if err := b.newTab(ctx); err != nil {
+			return fmt.Errorf("replace the tab of an interrupted step: %w", err)
+		}
 	}
 	c, cancel := context.WithTimeout(b.tab, timeout)
 	defer cancel()
 	stop := context.AfterFunc(ctx, cancel)
 	defer stop()
 	err := f(c)
+	if c.Err() != nil {
+		b.dirty = true
+	}
 	if err != nil && ctx.Err() != nil {
 		return fmt.Errorf("%w (stopped: %w)", err, ctx.Err())
 	}

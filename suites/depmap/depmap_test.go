@@ -52,10 +52,10 @@ var _ = Describe("Data dependency map", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(tables.Values).NotTo(BeEmpty(), "the target's database holds no table")
 
-		By("reading the primary key columns")
-		keys, err := db.Query(ctx, "schema primary keys",
-			`SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS
-			 WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_KEY = 'PRI' ORDER BY TABLE_NAME, ORDINAL_POSITION`)
+		By("reading the key columns (primary, unique and indexed)")
+		keys, err := db.Query(ctx, "schema key columns",
+			`SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_KEY FROM information_schema.COLUMNS
+			 WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_KEY <> '' ORDER BY TABLE_NAME, ORDINAL_POSITION`)
 		Expect(err).NotTo(HaveOccurred())
 
 		By("reading the foreign keys")
@@ -88,7 +88,8 @@ func chainProblems(fks []dbcheck.ForeignKey, hasRole bool) []string {
 }
 
 // schemaProblems returns the foreign keys whose table or referenced table is not a
-// table of the schema, and the tables without a primary key.
+// table of the schema, and the tables without a primary key (keys holds TABLE_NAME and
+// COLUMN_KEY columns).
 func schemaProblems(tables []string, keys dbcheck.Table, fks []dbcheck.ForeignKey) []string {
 	known := map[string]bool{}
 	for _, t := range tables {
@@ -103,8 +104,11 @@ func schemaProblems(tables []string, keys dbcheck.Table, fks []dbcheck.ForeignKe
 		}
 	}
 	keyed := map[string]bool{}
-	for _, t := range column(keys, "TABLE_NAME") {
-		keyed[strings.ToLower(t)] = true
+	kinds := column(keys, "COLUMN_KEY")
+	for i, t := range column(keys, "TABLE_NAME") {
+		if i < len(kinds) && strings.EqualFold(kinds[i], "PRI") {
+			keyed[strings.ToLower(t)] = true
+		}
 	}
 	for _, t := range tables {
 		if !keyed[strings.ToLower(t)] {
