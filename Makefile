@@ -45,9 +45,8 @@ live: ## the live target against the shop as its own process on MariaDB: read-on
 images: ## build the shop, Mailpit and MariaDB images locally (no registry needed)
 	bash fixtures/images/build.sh
 
-bench: ## benchmarks: market client vs bare net/http, browser check, embedded start
-	$(GO) test -run '^$$' -bench . -benchtime 200x ./pkg/market/ ./pkg/target/embedded/ 
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./pkg/browser/
+bench: ## the performance numbers: Go benchmarks and whole-run timings after the build
+	bash .ci/bench
 
 clean: ## remove the output directory
 	rm -rf "$(SMOKE_OUT)"

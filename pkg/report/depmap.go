@@ -184,10 +184,11 @@ func (v *view) depmap() {
 		schemaNote = "not read in this run: " + b.Reason
 	}
 	type row struct {
-		step  chainStep
-		mark  Status
-		held  string
-		state linkState
+		step      chainStep
+		mark      Status
+		held      string
+		missingFK bool
+		state     linkState
 	}
 	var rows []row
 	for _, st := range chain {
@@ -195,15 +196,15 @@ func (v *view) depmap() {
 		r := row{step: st, mark: ls.status, state: ls}
 		switch {
 		case st.fk == "":
-			r.held = "in the application: " + st.how
+			r.held = "the application"
 		case !s.read():
-			r.held = "⏸ foreign key " + code(arrow(st.fk)) + " " + esc(schemaNote) + " — " + st.how
+			r.held = "⏸ foreign key " + code(arrow(st.fk)) + ", " + esc(schemaNote)
 		default:
 			if fk, ok := s.hasFK(st.fk); ok {
-				r.held = "✅ foreign key " + code(fk.String()) + onDelete(fk) + " — " + st.how
+				r.held = "✅ foreign key " + code(fk.String()) + onDelete(fk)
 			} else {
-				r.held = "❌ no foreign key " + code(arrow(st.fk)) + " in the schema — " + st.how
-				r.mark = Failed
+				r.held = "❌ no foreign key " + code(arrow(st.fk)) + " in the schema"
+				r.mark, r.missingFK = Failed, true
 			}
 		}
 		rows = append(rows, r)
@@ -220,9 +221,9 @@ func (v *view) depmap() {
 	v.d.fence("mermaid", flow.String())
 	var table [][]string
 	for i, r := range rows {
-		table = append(table, []string{fmt.Sprint(i + 1), r.mark.Mark() + " " + cell(r.step.from+" → "+r.step.to), mdCell(r.held), strings.Join(r.state.cells, "<br>")})
+		table = append(table, []string{fmt.Sprint(i + 1), r.mark.Mark() + " " + cell(r.step.from+" → "+r.step.to), mdCell(r.step.how), r.held, strings.Join(r.state.cells, "<br>")})
 	}
-	v.d.table([]string{"#", "link", "held by", "exercised in this run"}, table)
+	v.d.table([]string{"#", "link", "what it means", "held by", "exercised in this run"}, table)
 
 	v.d.heading(2, "The schema today", "")
 	if !s.read() {
@@ -250,7 +251,7 @@ func (v *view) depmap() {
 			continue
 		}
 		why := "no spec exercised it in this run"
-		if strings.HasPrefix(r.held, "❌") {
+		if r.missingFK {
 			why = "its foreign key is missing from the schema"
 		} else if r.mark == Failed {
 			why = "a spec that exercises it failed"
