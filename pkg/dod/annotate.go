@@ -237,7 +237,7 @@ func note(b Bullet, results map[string]Result) string {
 	}
 	var tail []string
 	if r.Link != "" {
-		tail = append(tail, "[proof]("+linkEscaper.Replace(oneLine(r.Link))+")")
+		tail = append(tail, "[proof]("+linkEscaper.Replace(strings.Join(strings.Fields(r.Link), " "))+")")
 	}
 	if date, _, _ := strings.Cut(strings.TrimSpace(r.When), " "); date != "" {
 		tail = append(tail, oneLine(date))
@@ -255,6 +255,8 @@ func note(b Bullet, results map[string]Result) string {
 	return s
 }
 
+// linkEscaper makes a link safe in a Markdown link on one plan line; a link is never
+// shortened, and "<" cannot open an HTML comment.
 var linkEscaper = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E")
 
 // maxReason is the longest reason, in characters, an annotation carries; the document

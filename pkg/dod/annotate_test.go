@@ -250,6 +250,19 @@ func TestStripRestoresEveryByte(t *testing.T) {
 	}
 }
 
+func TestAnnotateKeepsLongLinksWhole(t *testing.T) {
+	// A link is never shortened like a reason: a cut link leads nowhere.
+	link := "../out/docs/FEATURES/PRODUCER-PERMISSIONS.md#backend-policy-verification-productpolicy-enforces-producer_id-ownership"
+	src := "## NEXT\n### 3) Producer permissions audit\n- **DoD**:\n  - Backend policy verification: ProductPolicy enforces producer_id ownership\n"
+	out := annotateFile(t, []byte(src), map[string]dod.Result{
+		"PRODUCER-PERMISSIONS.policy": {Status: dod.StatusPassed, Link: link + " <x>", When: "2026-11-26 07:00 UTC"},
+	})
+	want := "ownership <!-- smokeproof --> ✅ [proof](" + link + "%20%3Cx%3E) 2026-11-26\n"
+	if !strings.HasSuffix(string(out), want) {
+		t.Errorf("got\n%s\nwant it to end with\n%s", out, want)
+	}
+}
+
 func TestAnnotateLeavesHeadingsAndCodeFencesAlone(t *testing.T) {
 	// A heading keeps its anchor: a DONE item written as a heading is not annotated,
 	// and neither is anything inside a code block.

@@ -34,6 +34,20 @@
 //   - evidence.Cell records of PRODUCER-PERMISSIONS form the authorization matrix.
 //   - evidence.File records with an image media type are shown inline as screenshots;
 //     other files are linked.
+//   - evidence.Rows records of DATA-DEPENDENCY-MAP are its schema, told apart by their
+//     columns (case-insensitive): TABLE_NAME, COLUMN_NAME, REFERENCED_TABLE_NAME,
+//     REFERENCED_COLUMN_NAME (and DELETE_RULE) are foreign keys; TABLE_NAME,
+//     COLUMN_NAME, DATA_TYPE (and COLUMN_KEY) are key columns; a lone TABLE_NAME is the
+//     list of tables. The map links each foreign key to the bullets whose specs
+//     exercise it (a fixed table in depmap.go) and shows their status in the same run.
+//
+// # Links and digests
+//
+// Run.Links gives, for every bullet, the document section that proves it, with the
+// anchor GitHub gives the heading; the CLI writes these links into the work plan.
+// proof.json records the SHA-256 of every evidence file and, when written by Write, of
+// every report file it was rendered from, so `smokeproof proof verify` can tell a
+// changed file.
 //
 // File paths from the report (spec and failure locations) are shown relative to the
 // repository: from the first suites/, pkg/, cmd/ or fixtures/ directory in the path.

@@ -245,10 +245,26 @@ func TestReadReports(t *testing.T) {
 		t.Fatalf("ReadReports = %d reports, %v", len(reports), err)
 	}
 	run, err := report.RenderFiles(filepath.Join(dir, "out"), good)
-	if err != nil || !run.OK() || run.ReportFiles[0] != filepath.ToSlash(good) {
-		t.Fatalf("RenderFiles = %+v, %v", run, err)
+	if err != nil || !run.OK() || len(run.ReportFiles) != 1 || run.ReportFiles[0] != "../report.json" {
+		t.Fatalf("RenderFiles = %+v, %v; want the report named relative to the output directory", run, err)
 	}
-	mustContain(t, document(t, run, "docs/TESTS/CHECKOUT-SMOKE.md"), "Rendered by smokeproof from `"+filepath.ToSlash(good)+"`")
+	mustContain(t, document(t, run, "docs/TESTS/CHECKOUT-SMOKE.md"), "Rendered by smokeproof from `../report.json`")
+	// proof.json carries the report's SHA-256, so proof verify can tell a changed report.
+	proof, err := os.ReadFile(filepath.Join(dir, "out", "proof.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := report.FileSHA256(good)
+	if err != nil || len(sum) != 64 {
+		t.Fatalf("FileSHA256 = %q, %v", sum, err)
+	}
+	mustContain(t, string(proof), `"report_digests": [
+    {
+      "path": "../report.json",
+      "sha256": "`+sum+`"`)
+	if _, err := report.FileSHA256(filepath.Join(dir, "missing.json")); err == nil {
+		t.Error("FileSHA256(missing file) did not fail")
+	}
 
 	bad := filepath.Join(dir, "junit.xml")
 	_ = os.WriteFile(bad, []byte("<testsuites/>"), 0o644)

@@ -30,13 +30,18 @@ func ReadReports(paths ...string) ([]types.Report, error) {
 
 // Write writes the run's documents and proof.json under outDir, creating directories
 // as needed; each file is written to a temporary file and renamed into place, so a
-// reader never sees half a document. It returns the first error.
+// reader never sees half a document. proof.json records the SHA-256 of every one of
+// ReportFiles found (a relative path is taken from outDir). It returns the first error.
 func (r *Run) Write(outDir string) error {
 	docs, err := r.Documents()
 	if err != nil {
 		return err
 	}
-	proof, err := r.Proof()
+	digests, err := digestReports(outDir, r.ReportFiles)
+	if err != nil {
+		return err
+	}
+	proof, err := r.proof(digests)
 	if err != nil {
 		return err
 	}
@@ -59,9 +64,10 @@ func WriteAll(outDir string, reports ...types.Report) error {
 	return run.Write(outDir)
 }
 
-// RenderFiles reads the Ginkgo JSON report files, builds the run (naming the files in
-// the documents' footers) and writes everything under outDir. It returns the run, so
-// the caller can decide its exit code from Failed or OK.
+// RenderFiles reads the Ginkgo JSON report files, builds the run (naming the files,
+// relative to outDir, in the documents' footers and proof.json) and writes everything
+// under outDir. It returns the run, so the caller can decide its exit code from Failed
+// or OK.
 func RenderFiles(outDir string, paths ...string) (*Run, error) {
 	reports, err := ReadReports(paths...)
 	if err != nil {
@@ -72,7 +78,7 @@ func RenderFiles(outDir string, paths ...string) (*Run, error) {
 		return nil, err
 	}
 	for _, p := range paths {
-		run.ReportFiles = append(run.ReportFiles, filepath.ToSlash(p))
+		run.ReportFiles = append(run.ReportFiles, relTo(outDir, p))
 	}
 	return run, run.Write(outDir)
 }
@@ -102,4 +108,20 @@ func writeAtomic(path string, body []byte) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// relTo returns path relative to dir, slash-separated; the absolute path when there is
+// no relative one.
+func relTo(dir, path string) string {
+	absDir, err1 := filepath.Abs(dir)
+	absPath, err2 := filepath.Abs(path)
+	if err1 == nil && err2 == nil {
+		if rel, err := filepath.Rel(absDir, absPath); err == nil {
+			return filepath.ToSlash(rel)
+		}
+	}
+	if err2 == nil {
+		return filepath.ToSlash(absPath)
+	}
+	return filepath.ToSlash(path)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/smokeproof/smokeproof/pkg/evidence"
 	"github.com/smokeproof/smokeproof/pkg/market"
 	"github.com/smokeproof/smokeproof/pkg/target"
+	"github.com/smokeproof/smokeproof/pkg/target/live"
 )
 
 // Record redacts rec and attaches it to the running spec's report.
@@ -36,9 +38,24 @@ func Secret(values ...string) { state.redactor.Add(values...) }
 func Redact(s string) string { return state.redactor.String(s) }
 
 // API returns an anonymous market client of the target that records every exchange.
-func API() *market.Client {
+//
+// On live, the client refuses (before sending) every method but GET, HEAD and OPTIONS
+// unless the running spec carries the writes label and writes are allowed; signing in
+// and out stay allowed.
+func API() *market.Client { return client(T().APIBase) }
+
+func client(base string) *market.Client {
 	t := T()
-	return market.New(t.APIBase, market.WithHTTPClient(t.HTTP), market.WithRecorder(Record))
+	opts := []market.Option{market.WithHTTPClient(t.HTTP), market.WithRecorder(Record)}
+	if t.Kind == "live" {
+		opts = append(opts, market.WithGuard(live.Guard(mayWrite)))
+	}
+	return market.New(base, opts...)
+}
+
+// mayWrite reports whether the running spec may change data on the target.
+func mayWrite() bool {
+	return state.cfg.Writes() && slices.Contains(CurrentSpecReport().Labels(), "writes")
 }
 
 // SignIn returns a client calling as caller, signed in as acct. Sign-ins are cached
@@ -98,7 +115,4 @@ func SaveFile(kind evidence.Kind, name, mediaType string, data []byte) (evidence
 
 // Web returns an anonymous client of the target's web pages (redirects are not
 // followed, so a spec sees the 307 and its Location), recording every exchange.
-func Web() *market.Client {
-	t := T()
-	return market.New(t.WebBase, market.WithHTTPClient(t.HTTP), market.WithRecorder(Record))
-}
+func Web() *market.Client { return client(T().WebBase) }

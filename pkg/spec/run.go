@@ -26,6 +26,7 @@ import (
 	"github.com/smokeproof/smokeproof/pkg/target"
 	"github.com/smokeproof/smokeproof/pkg/target/containers"
 	"github.com/smokeproof/smokeproof/pkg/target/embedded"
+	"github.com/smokeproof/smokeproof/pkg/target/live"
 )
 
 // state is the per-process state of a running suite. It is set once, in
@@ -107,6 +108,11 @@ func Run(t *testing.T, suite, description string) {
 		tg, closer, err := target.Attach(ctx, e, cfg.HTTPTimeout, openMail)
 		Expect(err).NotTo(HaveOccurred(), "smokeproof could not attach to the %s target", cfg.Target)
 		DeferCleanup(closer.Close)
+		if tg.Kind == "live" {
+			// Defence in depth on a live site: idempotent GETs are retried, and the
+			// client refuses unsafe methods outside specs allowed to write.
+			tg.HTTP.Transport = live.RetryingTransport(http.DefaultTransport)
+		}
 		state.target = tg
 	}, NodeTimeout(cfg.StartupWait*4))
 
@@ -157,8 +163,15 @@ func open(ctx context.Context, cfg config.Config) (target.Endpoints, error) {
 		})
 		DeferCleanup(stop)
 		return e, err
+	case "live":
+		e, stop, err := live.Open(ctx, live.Options{
+			BaseURL: cfg.BaseURL, APIURL: cfg.APIURL, WebURL: cfg.WebURL, DSN: cfg.DBDSN,
+			Mail: cfg.Mail, AccountsFile: cfg.Accounts, Timeout: cfg.HTTPTimeout,
+		})
+		DeferCleanup(stop)
+		return e, err
 	default:
-		return target.Endpoints{}, fmt.Errorf("the %s target is not available in this build: use SMOKE_TARGET=embedded or containers", cfg.Target)
+		return target.Endpoints{}, fmt.Errorf("unknown target %q: use SMOKE_TARGET=embedded, containers or live", cfg.Target)
 	}
 }
 
