@@ -55,7 +55,7 @@ func reportOf(t *testing.T, suite string, specs ...It) types.Report {
 	facts := evidence.RunFacts{Target: "embedded", App: "reference shop (in-process)", Database: "go-mysql-server", Mail: "SMTP sink",
 		Harness: "smokeproof 0.1.0 (abc1234)", Started: started}
 	setup := types.SpecReport{LeafNodeType: types.NodeTypeSynchronizedBeforeSuite, State: types.SpecStatePassed,
-		ReportEntries: types.ReportEntries{entry(t, evidence.RunEntryName, facts)}}
+		ReportEntries: types.ReportEntries{entry(evidence.RunEntryName, facts)}}
 	rep := types.Report{
 		SuitePath: "/src/smokeproof/suites/" + suite, SuiteDescription: suite,
 		StartTime: started, EndTime: started.Add(2 * time.Second), RunTime: 2 * time.Second,
@@ -76,20 +76,17 @@ func reportOf(t *testing.T, suite string, specs ...It) types.Report {
 			sp.Failure = types.Failure{Message: s.failure, FailureNodeContext: types.FailureNodeIsLeafNode}
 		}
 		for _, r := range s.evidence {
-			sp.ReportEntries = append(sp.ReportEntries, entry(t, evidence.EntryName, r))
+			sp.ReportEntries = append(sp.ReportEntries, entry(evidence.EntryName, r))
 		}
 		rep.SpecReports = append(rep.SpecReports, sp)
 	}
 	return rep
 }
 
-func entry(t *testing.T, name string, v any) types.ReportEntry {
-	t.Helper()
-	raw, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return types.ReportEntry{Name: name, Value: types.ReportEntryValue{AsJSON: string(raw)}}
+// entry is a report entry as AddReportEntry makes it; written to a file, its value is
+// encoded as JSON.
+func entry(name string, v any) types.ReportEntry {
+	return types.ReportEntry{Name: name, Value: types.WrapEntryValue(v)}
 }
 
 const pass = types.SpecStatePassed

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -102,6 +103,13 @@ func TestProofMarksTheSeedPlanAfterAGreenRun(t *testing.T) {
 	if !bytes.Equal(dod.Strip(out), orig) {
 		t.Error("stripping the annotations does not give back the plan byte for byte")
 	}
+	// The map was rendered from the schema the depmap specs read.
+	depmap := string(readFile(t, filepath.Join(dir, "out", "docs", "PRODUCT", "DATA-DEPENDENCY-MAP.md")))
+	for _, want := range []string{"✅ foreign key `products.producer_id → producers.id`", "✅ foreign key `producers.user_id → users.id`"} {
+		if !strings.Contains(depmap, want) {
+			t.Errorf("DATA-DEPENDENCY-MAP.md lacks %q", want)
+		}
+	}
 	// proof.json and the documents are next to the report.
 	for _, f := range []string{"proof.json", "docs/TESTS/CHECKOUT-SMOKE.md", "docs/FEATURES/PRODUCER-PERMISSIONS.md", "docs/PRODUCT/DATA-DEPENDENCY-MAP.md"} {
 		if _, err := os.Stat(filepath.Join(dir, "out", f)); err != nil {
@@ -113,18 +121,9 @@ func TestProofMarksTheSeedPlanAfterAGreenRun(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}
 	}
-	if line := lineNumber(t, orig, "  - All files committed"); !strings.Contains(stdout, "NEXT-7D.md:"+itoa(line)+": ✍ All files") {
+	if line := lineNumber(t, orig, "  - All files committed"); !strings.Contains(stdout, "NEXT-7D.md:"+strconv.Itoa(line)+": ✍ All files") {
 		t.Errorf("output does not name the uncovered bullet's line %d:\n%s", line, stdout)
 	}
-}
-
-func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(n)) }
-
-func fmtInt(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return fmtInt(n/10) + string(rune('0'+n%10))
 }
 
 func TestProofTwiceChangesNothing(t *testing.T) {

@@ -16,7 +16,7 @@ var patterns = []struct {
 	re   *regexp.Regexp
 	repl string
 }{
-	{regexp.MustCompile(`(?i)(bearer\s+)[^\s"',]+`), "${1}" + Mask},
+	{regexp.MustCompile(`(?i)(bearer\s+)[A-Za-z0-9._~+/=|-]{16,}`), "${1}" + Mask},
 	{regexp.MustCompile(`\b\d+\|[A-Za-z0-9]{40}\b`), Mask},
 	{regexp.MustCompile(`(?i)("(?:password|password_confirmation|current_password|token|access_token|secret|api_key)"\s*:\s*)"(?:[^"\\]|\\.)*"`), `${1}"` + Mask + `"`},
 	{regexp.MustCompile(`(?i)((?:set-)?cookie:\s*)[^\r\n]*`), "${1}" + Mask},

@@ -328,6 +328,9 @@ func certFact(ctx context.Context, name, origin string) {
 	days := c.DaysLeft(time.Now())
 	m.fact.Status = plural(days, "day")
 	m.fact.Details = fmt.Sprintf("%s · expires %s · issuer %s", c.Subject, c.NotAfter.Format("2006-01-02"), orDash(c.Issuer))
+	if days <= certMinDays {
+		m.fact.Details = fmt.Sprintf("renew it: expires %s, within %d days · %s · issuer %s", c.NotAfter.Format("2006-01-02"), certMinDays, c.Subject, orDash(c.Issuer))
+	}
 	if c.Invalid != "" {
 		m.fact.Details += " · does not verify: " + c.Invalid
 	}
