@@ -154,7 +154,7 @@ account() {
   for pair in ADMIN:Admin PRODUCER_A:ProducerA PRODUCER_B:ProducerB PRODUCER_NOPROFILE:ProducerNoProfile CONSUMER:Consumer1; do
     var=${pair%%:*} name=${pair#*:}
     email=$(account "$name" 1) password=$(account "$name" 2)
-    [ -n "$email" ] && [ -n "$password" ] || fail "cannot read the $name account from fixtures/sql/world.go"
+    if [ -z "$email" ] || [ -z "$password" ]; then fail "cannot read the $name account from fixtures/sql/world.go"; fi
     echo "SMOKE_${var}_EMAIL=$email"
     echo "SMOKE_${var}_PASSWORD=$password"
   done
@@ -237,8 +237,9 @@ bullets "$out/read-only" >"$tmp/ro.txt"
 grep '^CHECKOUT-SMOKE\.' "$tmp/ro.txt" >"$tmp/ro-checkout.txt" || true
 [ -s "$tmp/ro-checkout.txt" ] || fail "proof.json of the read-only run has no CHECKOUT-SMOKE bullet"
 while read -r id status reason; do
-  [ "$status" = not_run ] && [[ "$reason" == *"writes not allowed"* ]] ||
+  if [ "$status" != not_run ] || [[ "$reason" != *"writes not allowed"* ]]; then
     fail "read-only run: $id is $status ($reason), want not_run: writes not allowed"
+  fi
 done <"$tmp/ro-checkout.txt"
 grep -q 'not run on this target: writes not allowed' "$out/read-only/docs/TESTS/CHECKOUT-SMOKE.md" ||
   fail "CHECKOUT-SMOKE.md of the read-only run does not say the checkout was not run because writes are not allowed"

@@ -156,12 +156,14 @@ type ForeignKey struct {
 	Table, Column, RefTable, RefColumn, OnDelete string
 }
 
-// ForeignKeys reads the schema's foreign keys from information_schema.
+// ForeignKeys reads the schema's foreign keys from information_schema. The delete rule
+// comes from REFERENTIAL_CONSTRAINTS, which MariaDB hides from a user with only SELECT:
+// it is then empty, the keys are still listed.
 func (p *Probe) ForeignKeys(ctx context.Context) ([]ForeignKey, error) {
 	t, err := p.Query(ctx, "foreign keys",
 		`SELECT k.TABLE_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.DELETE_RULE
 		 FROM information_schema.KEY_COLUMN_USAGE k
-		 JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+		 LEFT JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
 		 WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL
 		 ORDER BY k.TABLE_NAME, k.COLUMN_NAME`)
 	if err != nil {

@@ -63,11 +63,10 @@ type keyColumn struct {
 
 // schema is what the item's specs read from information_schema.
 type schema struct {
-	tables   []string // every table, in the order read (or found in keys and foreign keys)
-	keys     []keyColumn
-	fks      []foreignKey
-	readFKs  bool
-	readKeys bool
+	tables  []string // every table, in the order read (or found in keys and foreign keys)
+	keys    []keyColumn
+	fks     []foreignKey
+	readFKs bool // the foreign keys were read, so a missing one is really missing
 }
 
 // readSchema collects the schema from the Rows evidence of specs, recognised by their
@@ -104,7 +103,6 @@ func readSchema(specs []*SpecResult) schema {
 					fromFKs = append(fromFKs, fk.table, fk.refTable)
 				}
 			case col("DATA_TYPE") >= 0 && col("TABLE_NAME") >= 0 && col("COLUMN_NAME") >= 0:
-				s.readKeys = true
 				for _, v := range r.Values {
 					k := keyColumn{get(v, col("TABLE_NAME")), get(v, col("COLUMN_NAME")), get(v, col("DATA_TYPE")), strings.ToUpper(get(v, col("COLUMN_KEY")))}
 					if k.key == "" {
@@ -131,8 +129,6 @@ func readSchema(specs []*SpecResult) schema {
 	sort.SliceStable(s.fks, func(i, j int) bool { return s.fks[i].key() < s.fks[j].key() })
 	return s
 }
-
-func (s schema) read() bool { return s.readFKs }
 
 func (s schema) hasFK(key string) (foreignKey, bool) {
 	for _, fk := range s.fks {
@@ -180,7 +176,7 @@ func (v *view) depmap() {
 	v.d.heading(2, "The chain", "")
 	v.d.para("Products → Producers → Users / roles → Permissions → Dashboard → Admin: each link, what holds it, and the DoD bullets of this run whose specs exercised it (✅ passed · ❌ failed · ⏸ not run).")
 	schemaNote := "not read in this run"
-	if b, ok := v.it.Bullet("chain"); ok && !s.read() && b.Reason != "" {
+	if b, ok := v.it.Bullet("chain"); ok && !s.readFKs && b.Reason != "" {
 		schemaNote = "not read in this run: " + b.Reason
 	}
 	type row struct {
@@ -197,7 +193,7 @@ func (v *view) depmap() {
 		switch {
 		case st.fk == "":
 			r.held = "the application"
-		case !s.read():
+		case !s.readFKs:
 			r.held = "⏸ foreign key " + code(arrow(st.fk)) + ", " + esc(schemaNote)
 		default:
 			if fk, ok := s.hasFK(st.fk); ok {
@@ -226,7 +222,7 @@ func (v *view) depmap() {
 	v.d.table([]string{"#", "link", "what it means", "held by", "exercised in this run"}, table)
 
 	v.d.heading(2, "The schema today", "")
-	if !s.read() {
+	if !s.readFKs {
 		v.d.para("⏸ The schema was " + esc(schemaNote) + ", so the tables and foreign keys cannot be shown.")
 	} else {
 		v.d.para(fmt.Sprintf("%s and %s, read from `information_schema` of the target's database (%s) in this run.",
@@ -258,7 +254,7 @@ func (v *view) depmap() {
 		}
 		missing = append(missing, fmt.Sprintf("%s chain link **%s** — %s", r.mark.Mark(), cell(r.step.from+" → "+r.step.to), why))
 	}
-	if s.read() {
+	if s.readFKs {
 		for _, fk := range s.fks {
 			if inChain(fk.key()) {
 				continue // listed with its chain link above

@@ -215,6 +215,7 @@ func writeOutputs(out, suite string, r types.Report) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
+	withFacts(&r)
 	clean, err := redactReport(r)
 	if err != nil {
 		return err
@@ -239,7 +240,7 @@ func writeOutputs(out, suite string, r types.Report) error {
 		}
 		// A report left by a run against another target would mix targets in one
 		// proof: this run supersedes it.
-		if one, err := report.Build(rs...); err != nil || one.Facts.Target != state.cfg.Target {
+		if one, err := report.Build(rs...); err != nil || (one.Facts.Target != "" && one.Facts.Target != state.cfg.Target) {
 			fmt.Fprintf(os.Stderr, "smokeproof: removing %s, left by a run against another target\n", p)
 			os.Remove(p)
 			continue
@@ -265,8 +266,38 @@ func writeOutputs(out, suite string, r types.Report) error {
 	return run.Write(out)
 }
 
+// withFacts adds the run facts the configuration knows when the suite's setup never
+// ran (Ginkgo skips SynchronizedBeforeSuite when the label filter leaves no spec), so
+// the documents still name the target and why every spec was left out.
+func withFacts(r *types.Report) {
+	for _, sp := range r.SpecReports {
+		for _, e := range sp.ReportEntries {
+			if e.Name == evidence.RunEntryName {
+				return
+			}
+		}
+	}
+	cfg := state.cfg
+	f := evidence.RunFacts{
+		Target: cfg.Target, Harness: config.Harness(), Started: r.StartTime.UTC(),
+		Excluded: Exclusions(cfg), LabelFilter: r.SuiteConfig.LabelFilter,
+		App: "not started: no spec selected", Database: "—", Mail: "—", Faults: cfg.Faults,
+	}
+	if cfg.Target == "live" {
+		f.App = cfg.BaseURL
+	}
+	r.SpecReports = append(r.SpecReports, types.SpecReport{
+		LeafNodeType: types.NodeTypeReportBeforeSuite, State: types.SpecStatePassed,
+		StartTime: r.StartTime, EndTime: r.StartTime,
+		ReportEntries: types.ReportEntries{{Name: evidence.RunEntryName, Time: r.StartTime, Value: types.WrapEntryValue(f), Visibility: types.ReportEntryVisibilityNever}},
+	})
+}
+
 // mergeForJUnit folds several suite reports into one for the JUnit writer.
 func mergeForJUnit(reports []types.Report) types.Report {
+	if len(reports) == 0 {
+		return types.Report{SuiteDescription: "smokeproof"}
+	}
 	if len(reports) == 1 {
 		return reports[0]
 	}

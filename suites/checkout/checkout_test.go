@@ -16,8 +16,10 @@ import (
 	"github.com/smokeproof/smokeproof/pkg/spec"
 )
 
+// Specs that shop as spec.Buyer are Serial: on live every buyer is the one smoke
+// consumer, whose cart parallel specs would share.
 var _ = Describe("Checkout", func() {
-	It("adds two products to the cart, checks out and reads the order back", spec.DoD("CHECKOUT-SMOKE.flow", "CHECKOUT-SMOKE.api-201"), spec.Writes, func(ctx SpecContext) {
+	It("adds two products to the cart, checks out and reads the order back", spec.DoD("CHECKOUT-SMOKE.flow", "CHECKOUT-SMOKE.api-201"), spec.Writes, Serial, func(ctx SpecContext) {
 		buyer, user := spec.Buyer(ctx)
 		first, second := twoProducts(ctx)
 
@@ -48,7 +50,7 @@ var _ = Describe("Checkout", func() {
 		Expect(cart.Items).To(BeEmpty(), "checkout empties the cart")
 	})
 
-	It("POST /api/v1/orders returns 201 with the order and its totals", spec.DoD("CHECKOUT-SMOKE.api-201"), spec.Writes, func(ctx SpecContext) {
+	It("POST /api/v1/orders returns 201 with the order and its totals", spec.DoD("CHECKOUT-SMOKE.api-201"), spec.Writes, Serial, func(ctx SpecContext) {
 		buyer, user := spec.Buyer(ctx)
 		first, second := twoProducts(ctx)
 
@@ -109,7 +111,7 @@ var _ = Describe("Checkout", func() {
 		Expect(db.Stock(ctx, second.Slug)).To(Equal(before2-1), "stock of %s decremented by 1", second.Name)
 	})
 
-	It("sends exactly one confirmation e-mail to the buyer", spec.DoD("CHECKOUT-SMOKE.email"), spec.Writes, spec.NeedsMail, func(ctx SpecContext) {
+	It("sends exactly one confirmation e-mail to the buyer", spec.DoD("CHECKOUT-SMOKE.email"), spec.Writes, spec.NeedsMail, Serial, func(ctx SpecContext) {
 		buyer, user := spec.Buyer(ctx)
 		first, _ := twoProducts(ctx)
 		since := time.Now().Add(-time.Second)
