@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -304,8 +305,10 @@ func readSuiteNode(sr *suiteRun, sp *types.SpecReport) error {
 	case sp.State.Is(types.SpecStateFailureStates):
 		msg := failureText(sp.Failure)
 		sr.problems = append(sr.problems, fmt.Sprintf("%s %s %s: %s", sr.report.SuiteDescription, sp.LeafNodeType, sp.State, oneLine(msg)))
-		if setup {
-			sr.setupFail = oneLine(msg)
+		// With ginkgo -p, processes 2..n only say that process #1 failed: keep the real
+		// reason from process #1.
+		if setup && (sr.setupFail == "" || !strings.Contains(msg, "failed on Ginkgo parallel process")) {
+			sr.setupFail = oneLine(stripANSI(msg))
 		}
 	case sp.State.Is(types.SpecStateSkipped) && setup && sp.Failure.Message != "":
 		sr.skipReason = oneLine(sp.Failure.Message)
@@ -776,3 +779,8 @@ func shorten(s string, n int) string {
 
 // plainText removes Markdown code marks from a bullet text.
 func plainText(s string) string { return strings.ReplaceAll(s, "`", "") }
+
+var ansi = regexp.MustCompile(`\x1b\[[0-9;]*m`)
+
+// stripANSI removes terminal colour codes, which Ginkgo puts in some failure messages.
+func stripANSI(s string) string { return ansi.ReplaceAllString(s, "") }

@@ -92,7 +92,10 @@ func Run(t *testing.T, suite, description string) {
 	SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 		started := time.Now().UTC()
 		e, err := open(ctx, cfg)
-		Expect(err).NotTo(HaveOccurred(), "smokeproof could not open the %s target", cfg.Target)
+		if err != nil {
+			// One sentence, as the user should read it: no gomega dump around it.
+			Fail(fmt.Sprintf("smokeproof could not open the %s target: %v", cfg.Target, err))
+		}
 		e.Facts.Harness = config.Harness()
 		e.Facts.Started = started
 		e.Facts.Excluded = excluded
@@ -356,6 +359,11 @@ func writeFile(path string, data []byte) error {
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
 	if err != nil {
+		return err
+	}
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		os.Remove(f.Name())
 		return err
 	}
 	if _, err := f.Write(data); err != nil {
