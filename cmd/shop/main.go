@@ -114,7 +114,7 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 
 	switch args[0] {
 	case "migrate":
-		if err := fixturesql.Migrate(ctx, db); err != nil {
+		if err := fixturesql.Migrate(ctx, db, cfg.faults.MigrateOptions()...); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, "shop: migrated")
@@ -127,7 +127,7 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return nil
 	}
 	if cfg.migrate {
-		if err := fixturesql.Migrate(ctx, db); err != nil {
+		if err := fixturesql.Migrate(ctx, db, cfg.faults.MigrateOptions()...); err != nil {
 			return err
 		}
 		if err := fixturesql.Seed(ctx, db); err != nil {

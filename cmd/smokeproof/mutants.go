@@ -36,6 +36,7 @@ var Guards = map[string][]string{
 	"consumer-can-create-product":  {"PRODUCER-PERMISSIONS.authz-coverage"},
 	"login-accepts-wrong-password": {"AUTH-ROUTES.auth-routes"},
 	"logout-keeps-token":           {"AUTH-ROUTES.auth-routes"},
+	"schema-missing-producer-fk":   {"DATA-DEPENDENCY-MAP.chain"},
 }
 
 func cmdMutants(ctx context.Context, args []string, stdout, stderr io.Writer) error {

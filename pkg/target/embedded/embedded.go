@@ -65,7 +65,7 @@ func Open(ctx context.Context, opts Options) (target.Endpoints, func() error, er
 	lap("database", t0)
 
 	t1 := time.Now()
-	if err := fixturesql.Migrate(ctx, db); err != nil {
+	if err := fixturesql.Migrate(ctx, db, faults.MigrateOptions()...); err != nil {
 		return target.Endpoints{}, stop, fmt.Errorf("migrate the embedded database: %w", err)
 	}
 	if err := fixturesql.Seed(ctx, db); err != nil {
