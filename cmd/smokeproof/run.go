@@ -81,6 +81,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *filter != "" {
 		gargs = append(gargs, "--label-filter="+*filter)
 	}
+	if fi, err := os.Stdout.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		gargs = append(gargs, "--no-color") // a log file, not a terminal
+	}
 	gargs = append(gargs, dirs...)
 	fmt.Fprintf(stdout, "smokeproof: running %d suite(s) against the %s target; output in %s\n", len(dirs), cfg.Target, outDir)
 	cmd := exec.CommandContext(ctx, "go", gargs...)
