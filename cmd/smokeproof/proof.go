@@ -77,17 +77,7 @@ func cmdProof(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 
-	if failed := run.Failed(); len(failed) > 0 {
-		fmt.Fprintf(stdout, "\nsmokeproof: %d DoD bullet(s) failed:\n", len(failed))
-		for _, b := range failed {
-			fmt.Fprintf(stdout, "  ❌ %s — %s\n", b.Bullet.ID(), b.Reason)
-		}
-		return &exitError{exitFailed, ""}
-	}
-	if !run.OK() {
-		return &exitError{exitFailed, fmt.Sprintf("a suite-level problem: %s", strings.Join(run.Problems, "; "))}
-	}
-	return nil
+	return verdict(run, stdout)
 }
 
 // proofInputs resolves the output directory and the report files.
@@ -141,7 +131,7 @@ func attachProof(planPath, outDir string, run *report.Run, stdout io.Writer) err
 	if bytes.Equal(annotated, data) {
 		fmt.Fprintf(stdout, "smokeproof: %s is up to date\n", planPath)
 	} else {
-		if err := replaceFile(planPath, annotated); err != nil {
+		if err := report.WriteFile(planPath, annotated); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "smokeproof: %s annotated\n", planPath)
@@ -305,35 +295,6 @@ func relPath(dir, target string) (string, error) {
 		return filepath.ToSlash(absTarget), nil
 	}
 	return filepath.ToSlash(rel), nil
-}
-
-// replaceFile writes data to path through a temporary file in the same directory,
-// keeping the file's permissions.
-func replaceFile(path string, data []byte) error {
-	mode := os.FileMode(0o644)
-	if st, err := os.Stat(path); err == nil {
-		mode = st.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
 
 const verifyUsage = `Usage: smokeproof proof verify [--out DIR] [proof.json]

@@ -109,14 +109,26 @@ func summarize(outDir string, runErr error, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	failed := run.Failed()
 	docs, _ := run.Documents()
 	fmt.Fprintln(stdout, "\nsmokeproof: documents")
 	for _, d := range docs {
 		fmt.Fprintf(stdout, "  %s\n", filepath.Join(outDir, d.Path))
 	}
 	fmt.Fprintf(stdout, "  %s\n", filepath.Join(outDir, "proof.json"))
-	if len(failed) > 0 {
+	if err := verdict(run, stdout); err != nil {
+		return err
+	}
+	if runErr != nil {
+		return &exitError{exitFailed, fmt.Sprintf("ginkgo failed (%v) although no bullet failed: see the output above", runErr)}
+	}
+	fmt.Fprintln(stdout, "\nsmokeproof: every checked bullet that ran passed")
+	return nil
+}
+
+// verdict prints the failed bullets of run and returns the exit error for them, or
+// for a suite-level problem; nil when the run is green.
+func verdict(run *report.Run, stdout io.Writer) error {
+	if failed := run.Failed(); len(failed) > 0 {
 		fmt.Fprintf(stdout, "\nsmokeproof: %d DoD bullet(s) failed:\n", len(failed))
 		for _, b := range failed {
 			fmt.Fprintf(stdout, "  ❌ %s — %s\n", b.Bullet.ID(), b.Reason)
@@ -126,10 +138,6 @@ func summarize(outDir string, runErr error, stdout io.Writer) error {
 	if !run.OK() {
 		return &exitError{exitFailed, fmt.Sprintf("a suite-level problem: %s", strings.Join(run.Problems, "; "))}
 	}
-	if runErr != nil {
-		return &exitError{exitFailed, fmt.Sprintf("ginkgo failed (%v) although no bullet failed: see the output above", runErr)}
-	}
-	fmt.Fprintln(stdout, "\nsmokeproof: every checked bullet that ran passed")
 	return nil
 }
 

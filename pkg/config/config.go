@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -105,7 +106,7 @@ func Fields() []Field {
 // Validate returns one sentence per problem (joined) for values that cannot work.
 func (c Config) Validate() error {
 	var errs []error
-	if !contains(Targets, c.Target) {
+	if !slices.Contains(Targets, c.Target) {
 		errs = append(errs, fmt.Errorf("SMOKE_TARGET=%q is not a target: use one of %s", c.Target, strings.Join(Targets, ", ")))
 	}
 	if c.AllowWrites != "" && c.AllowWrites != "true" && c.AllowWrites != "false" {
@@ -215,13 +216,4 @@ func (c Config) Secrets() []string {
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

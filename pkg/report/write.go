@@ -47,7 +47,7 @@ func (r *Run) Write(outDir string) error {
 	}
 	docs = append(docs, Document{Path: ProofPath, Body: proof})
 	for _, d := range docs {
-		if err := writeAtomic(filepath.Join(outDir, filepath.FromSlash(d.Path)), d.Body); err != nil {
+		if err := WriteFile(filepath.Join(outDir, filepath.FromSlash(d.Path)), d.Body); err != nil {
 			return err
 		}
 	}
@@ -83,10 +83,18 @@ func RenderFiles(outDir string, paths ...string) (*Run, error) {
 	return run, run.Write(outDir)
 }
 
-func writeAtomic(path string, body []byte) error {
+// WriteFile writes body to path atomically (a temporary file in the same directory,
+// then a rename), creating the directory; an existing file keeps its permissions, a
+// new one gets 0644. Every file smokeproof writes goes through it, so a reader never
+// sees half a document.
+func WriteFile(path string, body []byte) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create directory for %s: %w", path, err)
+	}
+	mode := os.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil {
+		mode = st.Mode().Perm()
 	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
@@ -97,7 +105,7 @@ func writeAtomic(path string, body []byte) error {
 		tmp.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := tmp.Chmod(0o644); err != nil {
+	if err := tmp.Chmod(mode); err != nil {
 		tmp.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/smokeproof/smokeproof/pkg/dbcheck"
 	"github.com/smokeproof/smokeproof/pkg/evidence"
 	"github.com/smokeproof/smokeproof/pkg/market"
+	"github.com/smokeproof/smokeproof/pkg/report"
 	"github.com/smokeproof/smokeproof/pkg/target"
 	"github.com/smokeproof/smokeproof/pkg/target/live"
 )
@@ -104,7 +105,7 @@ func SaveFile(kind evidence.Kind, name, mediaType string, data []byte) (evidence
 	name = unsafeName.ReplaceAllString(strings.ToLower(name), "-")
 	rel := filepath.ToSlash(filepath.Join("evidence", name))
 	path := filepath.Join(state.cfg.OutDir(), rel)
-	if err := writeFile(path, data); err != nil {
+	if err := report.WriteFile(path, data); err != nil {
 		return evidence.File{}, fmt.Errorf("save evidence %s: %w", rel, err)
 	}
 	sum := sha256.Sum256(data)

@@ -227,7 +227,7 @@ func writeOutputs(out, suite string, r types.Report) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFile(filepath.Join(dir, suite+".json"), data); err != nil {
+	if err := report.WriteFile(filepath.Join(dir, suite+".json"), data); err != nil {
 		return err
 	}
 	paths, err := filepath.Glob(filepath.Join(dir, "*.json"))
@@ -255,7 +255,7 @@ func writeOutputs(out, suite string, r types.Report) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFile(filepath.Join(out, "report.json"), merged); err != nil {
+	if err := report.WriteFile(filepath.Join(out, "report.json"), merged); err != nil {
 		return err
 	}
 	if err := reporters.GenerateJUnitReportWithConfig(mergeForJUnit(reports), filepath.Join(out, "junit.xml"), reporters.JunitReportConfig{OmitLeafNodeType: true}); err != nil {
@@ -350,30 +350,4 @@ func redactValue(v any) any {
 		}
 	}
 	return v
-}
-
-// writeFile writes atomically: a temp file in the same directory, then rename.
-func writeFile(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

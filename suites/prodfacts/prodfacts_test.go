@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -354,20 +355,11 @@ func httpsHosts() []string {
 			continue
 		}
 		origin := "https://" + u.Host
-		if !contains(out, origin) {
+		if !slices.Contains(out, origin) {
 			out = append(out, origin)
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func shown(name, price bool) string {
