@@ -215,3 +215,13 @@ func cmdConfig(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	return nil
 }
+
+// cmdFacts is `run` limited to the prodfacts suite: the team's scripts/prod-facts.sh.
+func cmdFacts(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			return &exitError{exitUsage, fmt.Sprintf("smokeproof facts takes no suite (got %q): it runs the prodfacts suite", a)}
+		}
+	}
+	return cmdRun(ctx, append(args, "prodfacts"), stdout, stderr)
+}
