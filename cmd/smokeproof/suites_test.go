@@ -1,0 +1,69 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/smokeproof/smokeproof/pkg/dod"
+	"github.com/smokeproof/smokeproof/pkg/report"
+)
+
+// TestSuiteTree walks every suite's spec tree without running it (ginkgo --dry-run):
+// spec names are unique, every spec proves a registered, checked bullet, and every
+// checked bullet of the registry is proven by at least one spec.
+func TestSuiteTree(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds every suite: skipped in -short mode")
+	}
+	root := filepath.Join("..", "..")
+	dir := t.TempDir()
+	cmd := exec.Command("go", "tool", "ginkgo", "--dry-run", "--no-color", "-r", "--json-report=tree.json", "--output-dir="+dir, "./suites")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "SMOKE_OUT="+filepath.Join(dir, "out"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("ginkgo --dry-run: %v\n%s", err, out)
+	}
+	reports, err := report.ReadReports(filepath.Join(dir, "tree.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]string{}
+	proven := map[string]bool{}
+	for _, r := range reports {
+		for _, sp := range r.SpecReports {
+			if !sp.LeafNodeType.Is(types.NodeTypeIt) {
+				continue
+			}
+			name := r.SuiteDescription + " / " + sp.FullText()
+			if where, dup := seen[name]; dup {
+				t.Errorf("spec name %q twice: %s and %s", name, where, sp.LeafNodeLocation)
+			}
+			seen[name] = sp.LeafNodeLocation.String()
+			labels := sp.Labels()
+			if err := dod.CheckLabels(labels); err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
+			ids := dod.BulletsOf(labels)
+			if len(ids) == 0 {
+				t.Errorf("%s proves no DoD bullet", name)
+			}
+			for _, id := range ids {
+				proven[id] = true
+			}
+		}
+	}
+	for _, it := range dod.Items() {
+		for _, b := range it.Bullets {
+			if b.Kind == dod.Checked && !proven[b.ID()] {
+				t.Errorf("checked bullet %s has no spec", b.ID())
+			}
+		}
+	}
+	if len(seen) < 60 {
+		t.Errorf("only %d specs found: the dry run did not see every suite", len(seen))
+	}
+}
