@@ -19,6 +19,7 @@ var Targets = []string{"embedded", "containers", "live"}
 // Config is everything a run needs to know. Each field's `env` tag names its variable,
 // `default` its default and `help` what it means (shown by `smokeproof help config`).
 type Config struct {
+	File   string `env:"SMOKE_CONFIG" help:"configuration file of VARIABLE: value lines (default smokeproof.yaml at the repository root, when present); the environment wins over it"`
 	Target string `env:"SMOKE_TARGET" default:"embedded" help:"where the suites run: embedded (in-process shop, database and mail sink), containers (throwaway containers) or live (a deployed site)"`
 	Out    string `env:"SMOKE_OUT" default:"out" help:"directory for reports, documents, evidence and proof.json; a relative path is taken from the repository root"`
 	Faults string `env:"SHOP_FAULTS" help:"comma list of the reference shop's fault switches to turn on (embedded and containers only), e.g. wrong-tax"`
@@ -47,16 +48,26 @@ type Config struct {
 	Accounts string `env:"SMOKE_ACCOUNTS" help:"file with the smoke accounts for live (KEY=VALUE lines: SMOKE_ADMIN_EMAIL, SMOKE_ADMIN_PASSWORD, SMOKE_PRODUCER_A_EMAIL, ...); the same variables may be set in the environment"`
 }
 
-// Load reads the configuration from getenv (os.Getenv when nil), applying defaults.
-// It returns an error naming the variable when a value cannot be parsed.
+// Load reads the configuration from getenv (os.Getenv when nil), then from the
+// configuration file (SMOKE_CONFIG, else smokeproof.yaml at the repository root when it
+// exists) for variables the environment leaves unset, then applies defaults. It
+// returns an error naming the variable (or the file and line) when a value cannot be
+// used.
 func Load(getenv func(string) string) (Config, error) {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
 	var c Config
+	file, err := loadFile(getenv)
+	if err != nil {
+		return c, err
+	}
 	v := reflect.ValueOf(&c).Elem()
 	for _, f := range Fields() {
 		raw := strings.TrimSpace(getenv(f.Env))
+		if raw == "" {
+			raw = file[f.Env]
+		}
 		if raw == "" {
 			raw = f.Default
 		}
@@ -216,4 +227,53 @@ func (c Config) Secrets() []string {
 		}
 	}
 	return out
+}
+
+// FileName is the configuration file Load reads from the repository root.
+const FileName = "smokeproof.yaml"
+
+// loadFile reads the configuration file: one `VARIABLE: value` per line (a flat YAML
+// mapping whose keys are the variable names), `#` comments, values optionally quoted.
+// A missing default file is no error; a missing SMOKE_CONFIG file or an unknown key is.
+func loadFile(getenv func(string) string) (map[string]string, error) {
+	path := strings.TrimSpace(getenv("SMOKE_CONFIG"))
+	explicit := path != ""
+	if !explicit {
+		path = filepath.Join(RepoRoot(), FileName)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if !explicit && errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("SMOKE_CONFIG=%q cannot be read (%v): point it at a smokeproof.yaml file", path, err)
+	}
+	known := map[string]bool{}
+	for _, f := range Fields() {
+		known[f.Env] = true
+	}
+	out := map[string]string{}
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") || line == "---" {
+			continue
+		}
+		key, val, ok := strings.Cut(line, ":")
+		key = strings.TrimSpace(key)
+		if !ok || key == "" {
+			return nil, fmt.Errorf("%s:%d: %q is not `VARIABLE: value`", path, i+1, line)
+		}
+		if !known[key] {
+			return nil, fmt.Errorf("%s:%d: %s is not a smokeproof setting: `smokeproof config` lists them", path, i+1, key)
+		}
+		val = strings.TrimSpace(val)
+		if j := strings.Index(val, " #"); j >= 0 && !strings.HasPrefix(val, `"`) && !strings.HasPrefix(val, "'") {
+			val = strings.TrimSpace(val[:j])
+		}
+		if len(val) >= 2 && (val[0] == '"' && val[len(val)-1] == '"' || val[0] == '\'' && val[len(val)-1] == '\'') {
+			val = val[1 : len(val)-1]
+		}
+		out[key] = val
+	}
+	return out, nil
 }

@@ -1,6 +1,8 @@
 package config_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -77,5 +79,30 @@ func TestEveryFieldNamesItsVariable(t *testing.T) {
 		if !strings.HasPrefix(f.Env, "SMOKE_") && !strings.HasPrefix(f.Env, "SHOP_") || f.Help == "" {
 			t.Errorf("field %s lacks env or help", f.Name)
 		}
+	}
+}
+
+func TestConfigFileFillsWhatTheEnvironmentLeavesUnset(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "smokeproof.yaml")
+	os.WriteFile(path, []byte("# team defaults\nSMOKE_TARGET: containers\nSMOKE_MAIL_WAIT: \"3s\"  \nSMOKE_APP_MIGRATE: 'php artisan migrate --force'\n"), 0o644)
+	c, err := config.Load(env(map[string]string{"SMOKE_CONFIG": path, "SMOKE_MAIL_WAIT": "5s"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Target != "containers" || c.MailWait != 5*time.Second || c.AppMigrate != "php artisan migrate --force" {
+		t.Errorf("got %+v", c)
+	}
+}
+
+func TestConfigFileErrorsNameTheLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "smokeproof.yaml")
+	os.WriteFile(path, []byte("SMOKE_TARGET: live\nSMOKE_TARGTE: embedded\n"), 0o644)
+	_, err := config.Load(env(map[string]string{"SMOKE_CONFIG": path}))
+	if err == nil || !strings.Contains(err.Error(), path+":2:") || !strings.Contains(err.Error(), "SMOKE_TARGTE") {
+		t.Fatalf("got %v", err)
+	}
+	_, err = config.Load(env(map[string]string{"SMOKE_CONFIG": path + ".missing"}))
+	if err == nil || !strings.Contains(err.Error(), "SMOKE_CONFIG") {
+		t.Fatalf("got %v", err)
 	}
 }
