@@ -49,11 +49,26 @@ func (m *measurement) done() {
 	}
 }
 
-// noAnswer records that a call got no HTTP answer.
+// noAnswer notes that a call got no HTTP answer.
 func (m *measurement) noAnswer(err error) {
 	m.fact.Status = "no answer"
 	m.fact.Details = spec.Redact(err.Error())
 	m.expect(false, "no answer: %s", m.fact.Details)
+}
+
+// answered records how a call went: with no HTTP answer it notes the error, records
+// the fact and returns false (the spec then returns: done already failed it); with an
+// answer it takes the status and time and returns true.
+func (m *measurement) answered(resp *market.Response, err error) bool {
+	GinkgoHelper()
+	if resp == nil {
+		m.noAnswer(err)
+		m.done()
+		return false
+	}
+	m.took(resp.Duration)
+	m.fact.Status = strconv.Itoa(resp.Status)
+	return true
 }
 
 // apiPath returns the path of the API base (e.g. "/api"), to name endpoints as a

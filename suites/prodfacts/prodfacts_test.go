@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -31,17 +30,13 @@ var _ = Describe("Endpoint status", func() {
 			m := measure("GET " + apiPath() + path)
 			var h market.Health
 			resp, err := spec.API().Do(ctx, http.MethodGet, path, nil, &h)
-			if resp == nil {
-				m.noAnswer(err)
-				m.done()
+			if !m.answered(resp, err) {
 				return
 			}
 			if !resp.OK() || err != nil {
 				h = market.Health{}
 				_ = json.Unmarshal(resp.Body, &h) // a 503 says why in its body
 			}
-			m.took(resp.Duration)
-			m.fact.Status = strconv.Itoa(resp.Status)
 			m.fact.Details = "database: " + orDash(h.Database)
 			if h.Status != "" && h.Status != "ok" {
 				m.fact.Details += " · status " + h.Status
@@ -62,13 +57,9 @@ var _ = Describe("Endpoint status", func() {
 	It("GET /v1/public/products answers 200 with the active catalogue", facts, func(ctx SpecContext) {
 		m := measure("GET " + apiPath() + "/v1/public/products")
 		page, resp, err := spec.API().PublicProducts(ctx, market.ListQuery{})
-		if resp == nil {
-			m.noAnswer(err)
-			m.done()
+		if !m.answered(resp, err) {
 			return
 		}
-		m.took(resp.Duration)
-		m.fact.Status = strconv.Itoa(resp.Status)
 		m.expect(resp.Status == 200, "status %d, want 200", resp.Status)
 		m.expect(err == nil, "the body is not the contract's paginator: %v", err)
 		if resp.Status == 200 && err == nil {
@@ -85,13 +76,9 @@ var _ = Describe("Endpoint status", func() {
 	It("GET /products shows the product cards", facts, func(ctx SpecContext) {
 		m := measure("GET " + webPath() + "/products")
 		resp, err := spec.Web().Do(ctx, http.MethodGet, "/products", nil, nil)
-		if resp == nil {
-			m.noAnswer(err)
-			m.done()
+		if !m.answered(resp, err) {
 			return
 		}
-		m.took(resp.Duration)
-		m.fact.Status = strconv.Itoa(resp.Status)
 		cards := productCards(string(resp.Body))
 		m.fact.Details = fmt.Sprintf("%d product cards", len(cards))
 		m.expect(resp.Status == 200, "status %d, want 200", resp.Status)
@@ -103,9 +90,7 @@ var _ = Describe("Endpoint status", func() {
 		m := measure("GET " + webPath() + "/products/{id}")
 		By("finding the first product card on /products")
 		list, err := spec.Web().Do(ctx, http.MethodGet, "/products", nil, nil)
-		if list == nil {
-			m.noAnswer(err)
-			m.done()
+		if !m.answered(list, err) {
 			return
 		}
 		cards := productCards(string(list.Body))
@@ -129,13 +114,9 @@ var _ = Describe("Endpoint status", func() {
 
 		By(fmt.Sprintf("opening /products/%d", id))
 		resp, err := spec.Web().Do(ctx, http.MethodGet, fmt.Sprintf("/products/%d", id), nil, nil)
-		if resp == nil {
-			m.noAnswer(err)
-			m.done()
+		if !m.answered(resp, err) {
 			return
 		}
-		m.took(resp.Duration)
-		m.fact.Status = strconv.Itoa(resp.Status)
 		page := string(resp.Body)
 		hasName := strings.Contains(page, html.EscapeString(p.Name))
 		hasPrice := p.Price != "" && strings.Contains(page, p.Price)
@@ -154,13 +135,9 @@ var _ = Describe("Endpoint status", func() {
 	It("GET /login redirects (307) to /auth/login", facts, func(ctx SpecContext) {
 		m := measure("GET " + webPath() + "/login")
 		resp, err := spec.Web().Do(ctx, http.MethodGet, "/login", nil, nil)
-		if resp == nil {
-			m.noAnswer(err)
-			m.done()
+		if !m.answered(resp, err) {
 			return
 		}
-		m.took(resp.Duration)
-		m.fact.Status = strconv.Itoa(resp.Status)
 		loc := resp.Header.Get("Location")
 		where := loc
 		if u, err := url.Parse(loc); err == nil && u.Path != "" {
@@ -175,13 +152,9 @@ var _ = Describe("Endpoint status", func() {
 	It("GET /auth/login serves the login form", facts, func(ctx SpecContext) {
 		m := measure("GET " + webPath() + "/auth/login")
 		resp, err := spec.Web().Do(ctx, http.MethodGet, "/auth/login", nil, nil)
-		if resp == nil {
-			m.noAnswer(err)
-			m.done()
+		if !m.answered(resp, err) {
 			return
 		}
-		m.took(resp.Duration)
-		m.fact.Status = strconv.Itoa(resp.Status)
 		var present, missing []string
 		for _, id := range []string{"login-form", "login-email", "login-password", "login-submit"} {
 			if hasTestID(string(resp.Body), id) {
