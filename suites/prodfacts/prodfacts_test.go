@@ -190,69 +190,48 @@ var _ = Describe("Endpoint status", func() {
 
 var _ = Describe("Content verification", func() {
 	It("every listed product names its producer", facts, func(ctx SpecContext) {
-		m := measure("content: every listed product has a producer")
-		c := walk(ctx, m)
-		m.took(c.took)
-		var bad []market.Product
-		for _, p := range c.products {
-			if p.Producer == nil || p.Producer.Name == "" || p.Producer.ID != p.ProducerID {
-				bad = append(bad, p)
-			}
-		}
-		if len(m.problems) == 0 {
-			m.fact.Status = fmt.Sprintf("%d of %d", len(c.products)-len(bad), len(c.products))
-			m.fact.Details = fmt.Sprintf("%d of %s name their producer", len(c.products)-len(bad), c.scope())
-			if len(bad) > 0 {
-				m.fact.Details = fmt.Sprintf("no producer (or another producer_id) on %s", named(bad))
-			}
-		}
-		m.expect(len(c.products) > 0 || len(m.problems) > 0, "the public list is empty")
-		m.expect(len(bad) == 0, "%d products without their producer: %s", len(bad), named(bad))
-		m.done()
+		checkList(ctx, rule{
+			name: "every listed product has a producer",
+			breaks: func(p market.Product) bool {
+				return p.Producer == nil || p.Producer.Name == "" || p.Producer.ID != p.ProducerID
+			},
+			problem: "products without their producer",
+			measured: func(c catalogue, bad []market.Product) (string, string) {
+				if len(bad) > 0 {
+					return outOf(c, bad), "no producer (or another producer_id) on " + named(bad)
+				}
+				return outOf(c, bad), fmt.Sprintf("%d of %s name their producer", len(c.products), c.scope())
+			},
+		})
 	})
 
 	It("no inactive product is listed", facts, func(ctx SpecContext) {
-		m := measure("content: no inactive product listed")
-		c := walk(ctx, m)
-		m.took(c.took)
-		var bad []market.Product
-		for _, p := range c.products {
-			if !p.IsActive.Bool() {
-				bad = append(bad, p)
-			}
-		}
-		if len(m.problems) == 0 {
-			m.fact.Status = fmt.Sprintf("%d inactive", len(bad))
-			m.fact.Details = fmt.Sprintf("%s, none inactive", c.scope())
-			if len(bad) > 0 {
-				m.fact.Details = fmt.Sprintf("%d inactive products listed: %s", len(bad), named(bad))
-			}
-		}
-		m.expect(len(c.products) > 0 || len(m.problems) > 0, "the public list is empty")
-		m.expect(len(bad) == 0, "%d inactive products in the public list: %s", len(bad), named(bad))
-		m.done()
+		checkList(ctx, rule{
+			name:    "no inactive product listed",
+			breaks:  func(p market.Product) bool { return !p.IsActive.Bool() },
+			problem: "inactive products in the public list",
+			measured: func(c catalogue, bad []market.Product) (string, string) {
+				status := fmt.Sprintf("%d inactive", len(bad))
+				if len(bad) > 0 {
+					return status, fmt.Sprintf("%d inactive products listed: %s", len(bad), named(bad))
+				}
+				return status, c.scope() + ", none inactive"
+			},
+		})
 	})
 
 	It("every listed price is an amount with two decimals", facts, func(ctx SpecContext) {
-		m := measure("content: every price is a two-decimal amount")
-		c := walk(ctx, m)
-		m.took(c.took)
-		var bad []market.Product
-		for _, p := range c.products {
-			if !money.MatchString(p.Price) {
-				bad = append(bad, p)
-			}
-		}
-		if len(m.problems) == 0 {
-			m.fact.Status = fmt.Sprintf("%d of %d", len(c.products)-len(bad), len(c.products))
-			m.fact.Details = fmt.Sprintf("%s priced like \"3.50\"", c.scope())
-			if len(bad) > 0 {
-				m.fact.Details = fmt.Sprintf("%d prices are not amounts like \"3.50\": %s (e.g. %q)", len(bad), named(bad), bad[0].Price)
-			}
-		}
-		m.expect(len(c.products) > 0 || len(m.problems) > 0, "the public list is empty")
-		m.expect(len(bad) == 0, "%d malformed prices: %s", len(bad), named(bad))
-		m.done()
+		checkList(ctx, rule{
+			name:    "every price is a two-decimal amount",
+			breaks:  func(p market.Product) bool { return !money.MatchString(p.Price) },
+			problem: "malformed prices",
+			measured: func(c catalogue, bad []market.Product) (string, string) {
+				if len(bad) > 0 {
+					return outOf(c, bad), fmt.Sprintf("%d prices are not amounts like \"3.50\": %s (e.g. %q)", len(bad), named(bad), bad[0].Price)
+				}
+				return outOf(c, bad), c.scope() + ` priced like "3.50"`
+			},
+		})
 	})
 
 	It("the pages of the list add up to its total, each product once", facts, func(ctx SpecContext) {
@@ -284,6 +263,40 @@ var _ = Describe("Content verification", func() {
 })
 
 var money = regexp.MustCompile(`^\d+\.\d{2}$`)
+
+// rule is one content check over every product of the public list.
+type rule struct {
+	name     string                                                           // the fact's name, after "content: "
+	breaks   func(market.Product) bool                                        // whether a product breaks the rule
+	problem  string                                                           // what the broken products are, for the failure
+	measured func(c catalogue, bad []market.Product) (status, details string) // the fact's status and details
+}
+
+// checkList walks the whole public list, records what the rule measured and fails
+// the spec when the list is empty or a product breaks the rule.
+func checkList(ctx context.Context, r rule) {
+	GinkgoHelper()
+	m := measure("content: " + r.name)
+	c := walk(ctx, m)
+	m.took(c.took)
+	var bad []market.Product
+	for _, p := range c.products {
+		if r.breaks(p) {
+			bad = append(bad, p)
+		}
+	}
+	if len(m.problems) == 0 {
+		m.fact.Status, m.fact.Details = r.measured(c, bad)
+	}
+	m.expect(len(c.products) > 0 || len(m.problems) > 0, "the public list is empty")
+	m.expect(len(bad) == 0, "%d %s: %s", len(bad), r.problem, named(bad))
+	m.done()
+}
+
+// outOf says how many listed products keep a rule: "5 of 5".
+func outOf(c catalogue, bad []market.Product) string {
+	return fmt.Sprintf("%d of %d", len(c.products)-len(bad), len(c.products))
+}
 
 // certFact measures the TLS certificate of host (an https origin).
 func certFact(ctx context.Context, name, origin string) {
