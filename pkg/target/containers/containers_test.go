@@ -280,7 +280,7 @@ func TestOpenReportsAnAppThatIsNeverReady(t *testing.T) {
 		AppImage:    containers.DefaultMailImage,
 		AppPort:     8025,
 		AppHealth:   "/no-such-health-path", // 404 forever
-		StartupWait: 25 * time.Second, // the database must get ready first, even on a loaded machine
+		StartupWait: 25 * time.Second,       // the database must get ready first, even on a loaded machine
 		RunID:       id,
 	})
 	if err == nil {

@@ -149,4 +149,3 @@ func serve(h http.Handler) (string, func() error, error) {
 		return hs.Shutdown(ctx)
 	}, nil
 }
-

@@ -120,9 +120,9 @@ func Open(ctx context.Context, opts Options) (target.Endpoints, func() error, er
 
 	// Then the database, the mail source and the accounts, at once.
 	var (
-		wg                   sync.WaitGroup
-		dbErr, mailErr, aErr error
-		dbTook, mailTook, acctTook    time.Duration
+		wg                         sync.WaitGroup
+		dbErr, mailErr, aErr       error
+		dbTook, mailTook, acctTook time.Duration
 	)
 	if dbAddr != "" {
 		wg.Add(1)
