@@ -30,7 +30,7 @@ func TestParseExpectRefusesMalformedLinesWithOneSentence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e := got[Consumer]; e.String() != "200|201 (or 404)" || e.Optional {
+	if e := got[Consumer]; e.String() != "200|201, 404 allowed" || e.Optional {
 		t.Errorf("consumer = %+v", e)
 	}
 	if e := got[Admin]; e.String() != "200" || !e.Optional {

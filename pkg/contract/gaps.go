@@ -37,7 +37,7 @@ func (cov *Coverage) Gaps() []Gap {
 	for _, r := range cov.Rules {
 		switch r.State {
 		case RuleNoSpec:
-			noSpec = append(noSpec, Gap{GapRuleNoSpec, r.Rule.ID, "no spec claims it (label rule:" + r.Rule.ID + ")"})
+			noSpec = append(noSpec, Gap{GapRuleNoSpec, r.Rule.ID, "no spec claims it (label " + RuleLabel + r.Rule.ID + ")"})
 		case RuleNotRun:
 			notRun = append(notRun, Gap{GapRuleNotRun, r.Rule.ID, fmt.Sprintf("claimed by %s, none of which ran", specList(r.Specs))})
 		}
@@ -66,7 +66,7 @@ func (cov *Coverage) Gaps() []Gap {
 						bad = append(bad, o)
 					}
 				}
-				cellBad = append(cellBad, Gap{GapCellMismatch, subject, "expected " + c.Expect.String() + ", observed " + statuses(bad) + " in " + specNames(bad)})
+				cellBad = append(cellBad, Gap{GapCellMismatch, subject, "expected " + c.Expect.String() + "; observed " + statuses(bad) + " in " + specNames(bad)})
 			}
 		}
 	}

@@ -48,9 +48,7 @@ func (cov *Coverage) Markdown(h Header) []byte {
 	if len(gaps) == 0 {
 		p("None: every rule has a spec that proved it, every route was exercised, every route over user-owned rows was tried by a non-owner, and every required cell got the status the contract requires.\n")
 	}
-	for i, g := range gaps {
-		p("%d. ❌ **%s** `%s` — %s\n", i+1, g.Kind, g.Subject, esc(g.Detail))
-	}
+	gapsMarkdown(p, gaps)
 
 	p("\n## Rules → the specs that proved them\n\n")
 	p("✅ proven (a spec claiming it passed) · ❌ failed (a spec claiming it failed: the app broke it) · %s (no spec claims it, or none of those that do ran)\n\n", notExercised)
@@ -112,6 +110,43 @@ func (cov *Coverage) Markdown(h Header) []byte {
 	}
 	p("\n---\n\nRendered by smokeproof from `%s`\n", orDefault(h.Source, "report.json"))
 	return b.Bytes()
+}
+
+// listed are the gap kinds whose subject says it all: the document lists them on one
+// line each; the other kinds get one numbered line per gap with its detail.
+var listed = map[string]bool{GapRuleNoSpec: true, GapRouteNotExercised: true, GapNoNonOwner: true, GapCellNotExercised: true, GapAppRouteUnexercised: true}
+
+func gapsMarkdown(p func(string, ...any), gaps []Gap) {
+	if len(gaps) == 0 {
+		return
+	}
+	var kinds []string
+	byKind := map[string][]Gap{}
+	for _, g := range gaps {
+		if byKind[g.Kind] == nil {
+			kinds = append(kinds, g.Kind)
+		}
+		byKind[g.Kind] = append(byKind[g.Kind], g)
+	}
+	p("| gap | how many |\n|---|---|\n")
+	for _, k := range kinds {
+		p("| ❌ %s | %d |\n", k, len(byKind[k]))
+	}
+	for _, k := range kinds {
+		p("\n**%s** (%d)", k, len(byKind[k]))
+		if listed[k] {
+			subjects := make([]string, len(byKind[k]))
+			for i, g := range byKind[k] {
+				subjects[i] = "`" + g.Subject + "`"
+			}
+			p(": %s\n", strings.Join(subjects, " · "))
+			continue
+		}
+		p("\n\n")
+		for i, g := range byKind[k] {
+			p("%d. `%s` — %s\n", i+1, g.Subject, esc(g.Detail))
+		}
+	}
 }
 
 func (cov *Coverage) result(gaps []Gap) string {
@@ -196,7 +231,7 @@ func cellText(c Cell) string {
 	case CellNotExercised:
 		return notExercised + " (expected " + c.Expect.String() + ")"
 	case CellOptional:
-		return "◦ " + c.Expect.String()
+		return "◦ " + joinInts(c.Expect.Status, "|")
 	case CellUnstated:
 		return seen + " (contract silent)"
 	}

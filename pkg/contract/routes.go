@@ -44,12 +44,12 @@ func (e Expect) Allows(status int) bool {
 // Proves reports whether status is one that proves the cell.
 func (e Expect) Proves(status int) bool { return slices.Contains(e.Status, status) }
 
-// String returns the expectation as the table shows it: "404", "302|303|307",
-// "201 (or 422)".
+// String returns the expectation as the document shows it: "404", "302|303|307",
+// "201, 422 allowed".
 func (e Expect) String() string {
 	s := joinInts(e.Status, "|")
 	if len(e.Also) > 0 {
-		s += " (or " + joinInts(e.Also, ", ") + ")"
+		s += ", " + joinInts(e.Also, " ") + " allowed"
 	}
 	return s
 }
