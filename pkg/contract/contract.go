@@ -15,6 +15,9 @@ type Contract struct {
 
 	routeIdx map[string]int
 	ruleIdx  map[string]int
+
+	mu   sync.Mutex
+	segs map[string][]string // split route templates, by template
 }
 
 var marketplace = sync.OnceValues(func() (*Contract, error) {
@@ -61,7 +64,7 @@ func cloneExpect(m map[Caller]Expect) map[Caller]Expect {
 }
 
 func newContract(routes []Route, rules []Rule) *Contract {
-	c := &Contract{Routes: routes, Rules: rules, routeIdx: map[string]int{}, ruleIdx: map[string]int{}}
+	c := &Contract{Routes: routes, Rules: rules, routeIdx: map[string]int{}, ruleIdx: map[string]int{}, segs: map[string][]string{}}
 	for i, r := range routes {
 		c.routeIdx[r.ID] = i
 	}
@@ -98,8 +101,10 @@ const APIPrefix = "/api"
 // ("/v1/orders/7" → "/api/v1/orders/7", "/health" → "/api/health"), a trailing slash
 // dropped.
 func Normalize(path string) string {
-	if u, err := url.Parse(path); err == nil && (u.Scheme != "" || u.Host != "") {
-		path = u.EscapedPath()
+	if strings.Contains(path, "://") {
+		if u, err := url.Parse(path); err == nil && u.Host != "" {
+			path = u.EscapedPath()
+		}
 	}
 	if i := strings.IndexAny(path, "?#"); i >= 0 {
 		path = path[:i]
@@ -128,7 +133,7 @@ func (c *Contract) Match(method, path string) (id string, ok bool) {
 			if r.Method != try {
 				continue
 			}
-			if score, hit := matchTemplate(split(r.Path), segs); hit && score > bestScore {
+			if score, hit := matchTemplate(c.template(r.Path), segs); hit && score > bestScore {
 				best, bestScore = r.ID, score
 			}
 		}
@@ -137,6 +142,21 @@ func (c *Contract) Match(method, path string) (id string, ok bool) {
 		}
 	}
 	return best, bestScore >= 0
+}
+
+// template returns the segments of a route template, split once.
+func (c *Contract) template(path string) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.segs == nil {
+		c.segs = map[string][]string{}
+	}
+	t, ok := c.segs[path]
+	if !ok {
+		t = split(path)
+		c.segs[path] = t
+	}
+	return t
 }
 
 func split(path string) []string {

@@ -188,6 +188,7 @@ func (b *Builder) Build() *Coverage {
 	nonOwner := map[string]int{}
 	strays := map[strayKey]*Stray{}
 	var hits []hit
+	m := matcher{c: b.c, seen: map[[2]string]string{}}
 
 	for _, s := range b.specs {
 		ref := SpecRef{Name: s.Name, State: s.State, Location: s.Location}
@@ -200,7 +201,7 @@ func (b *Builder) Build() *Coverage {
 			}
 			cov.Exchanges++
 			hits = append(hits, hit{method: strings.ToUpper(h.Method), path: Normalize(h.Path), class: classOf(h), spec: s.Name, status: h.Status})
-			id, ok := b.c.Match(h.Method, h.Path)
+			id, ok := m.match(h.Method, h.Path)
 			if !ok {
 				addStray(strays, h, "no route of the contract", s.Name)
 				continue
@@ -291,13 +292,14 @@ func (b *Builder) Build() *Coverage {
 	if b.has {
 		cov.App = appCoverage(b.c, b.app, hits)
 	}
-	cov.hollow = hollowClaims(b.c, b.specs)
+	cov.hollow = hollowClaims(&m, b.specs)
 	return cov
 }
 
 // hollowClaims finds passed specs that claim a rule about routes but called none of
 // them: a claim the run's evidence does not back.
-func hollowClaims(c *Contract, specs []Spec) []Gap {
+func hollowClaims(m *matcher, specs []Spec) []Gap {
+	c := m.c
 	var out []Gap
 	for _, rule := range c.Rules {
 		if len(rule.Routes) == 0 {
@@ -310,7 +312,7 @@ func hollowClaims(c *Contract, specs []Spec) []Gap {
 			}
 			called := false
 			for _, h := range s.Exchanges {
-				if id, ok := c.Match(h.Method, h.Path); ok && h.Status != 0 && slices.Contains(rule.Routes, id) {
+				if id, ok := m.match(h.Method, h.Path); ok && h.Status != 0 && slices.Contains(rule.Routes, id) {
 					called = true
 					break
 				}
@@ -326,6 +328,23 @@ func hollowClaims(c *Contract, specs []Spec) []Gap {
 		}
 	}
 	return out
+}
+
+// matcher remembers the route of each method and path a Build has seen: a run calls
+// the same few paths thousands of times.
+type matcher struct {
+	c    *Contract
+	seen map[[2]string]string // "" when no route matches
+}
+
+func (m *matcher) match(method, path string) (string, bool) {
+	k := [2]string{method, path}
+	id, ok := m.seen[k]
+	if !ok {
+		id, _ = m.c.Match(method, path)
+		m.seen[k] = id
+	}
+	return id, id != ""
 }
 
 // hit is one exchange, normalized, for matching against the app's routes.
