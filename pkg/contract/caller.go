@@ -23,23 +23,17 @@ var callers = []Caller{Anonymous, Consumer, ConsumerOther, Producer, ProducerOth
 // Callers returns every caller in table order.
 func Callers() []Caller { return append([]Caller(nil), callers...) }
 
-// Label returns the caller as a column heading.
+// Label returns the caller as a column heading: "consumer", "consumer, other's rows".
 func (c Caller) Label() string {
 	switch c {
-	case Consumer:
-		return "consumer (own rows)"
 	case ConsumerOther:
-		return "consumer (other's rows)"
-	case Producer:
-		return "producer (own rows)"
+		return "consumer, other's rows"
 	case ProducerOther:
-		return "producer (other's rows)"
+		return "producer, other's rows"
 	case ProducerNoProfile:
 		return "producer without profile"
-	case Admin:
-		return "admin (own rows)"
 	case AdminOther:
-		return "admin (other's rows)"
+		return "admin, other's rows"
 	}
 	return string(c)
 }

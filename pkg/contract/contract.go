@@ -128,6 +128,8 @@ func (c *Contract) Match(method, path string) (id string, ok bool) {
 	segs := split(Normalize(path))
 	method = strings.ToUpper(method)
 	best, bestScore := "", -1
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	for _, try := range []string{method, "GET"} {
 		for _, r := range c.Routes {
 			if r.Method != try {
@@ -144,10 +146,8 @@ func (c *Contract) Match(method, path string) (id string, ok bool) {
 	return best, bestScore >= 0
 }
 
-// template returns the segments of a route template, split once.
+// template returns the segments of a route template, split once; c.mu is held.
 func (c *Contract) template(path string) []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.segs == nil {
 		c.segs = map[string][]string{}
 	}

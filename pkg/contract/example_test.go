@@ -51,7 +51,7 @@ func Example() {
 	// orders.show × consumer: expected 200, 404 allowed, proven
 	// orders.show × consumer-other: expected 404, proven
 	// GET /api/v1/orders/7?expand=items → orders.show
-	// true gaps: this run proves one rule of 125
+	// true gaps: this run proves one rule of 127
 }
 
 // The app's route list, in the shape of Laravel's `php artisan route:list --json`.

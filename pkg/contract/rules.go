@@ -39,13 +39,14 @@ var ruleTable = []struct{ id, kind, routes, text string }{
 	{"timestamps.rfc3339", RuleBehaviour, "public.products.show orders.show auth.profile", "Timestamps are RFC 3339 UTC."},
 	// Errors
 	{"errors.401-unauthenticated", RuleStatus, groupBearer, "No, unknown or revoked token on a protected route → 401 {\"message\":\"Unauthenticated.\"}."},
-	{"errors.403-shape", RuleBehaviour, "products.update products.delete products.create", "Authenticated but not allowed by policy → 403 with a message."},
+	{"errors.403-shape", RuleBehaviour, "products.update products.delete products.create", "Authenticated but not allowed by policy → 403 {\"message\":\"This action is unauthorized.\"} (or the specific message)."},
 	{"errors.404-shape", RuleBehaviour, "public.products.show orders.show cart.update products.update", "A missing record, or another user's where the contract says so → 404 {\"message\":\"<Thing> not found\"}."},
 	{"errors.422-shape", RuleBehaviour, "auth.register products.create cart.add orders.create", "Validation → 422 {\"message\":\"<first error>\",\"errors\":{field:[…]}}."},
 	{"errors.429-retry-after", RuleStatus, "auth.login", "Rate limited → 429 {\"message\":\"Too Many Attempts.\"} with Retry-After."},
 	{"errors.500-no-leak", RuleNever, groupAPI, "A 500 is {\"message\":\"Server Error\"}: never a stack trace, never SQL."},
 	{"errors.validation-before-policy", RuleBehaviour, "products.create products.update", "Validation (422) is checked before the policy (403)."},
 	// Roles and ownership
+	{"users.role-enum", RuleOnly, "auth.register auth.profile", "users.role is one of consumer, producer, admin."},
 	{"producer.no-profile-403", RuleStatus, "products.create producer.products", "A producer without a profile gets 403 \"Producer profile not found\" on producer-only actions."},
 	{"producer.no-profile-never-500", RuleNever, "products.create products.update products.delete producer.products", "A producer without a profile never gets a 500."},
 	{"policy.view-active-anyone", RuleOnly, "public.products.list public.products.show web.products web.products.show", "Anyone may view active products."},
@@ -103,6 +104,7 @@ var ruleTable = []struct{ id, kind, routes, text string }{
 	{"products.update.producer-id-ignored", RuleNever, "products.update", "A producer_id in an update body is ignored (no re-assigning a product)."},
 	{"products.slug-derived", RuleBehaviour, "products.create", "A slug is derived from the name when absent."},
 	// Producer dashboard
+	{"producer-products.200", RuleStatus, "producer.products", "The dashboard API → 200 {data,current_page,per_page,total,last_page}."},
 	{"producer-products.own-only", RuleOnly, "producer.products", "The dashboard API holds only the caller's own products, active and inactive."},
 	{"producer-products.by-name", RuleBehaviour, "producer.products", "The dashboard API is ordered by name."},
 	{"producer-products.status-filter", RuleBehaviour, "producer.products", "status=active|inactive|all filters the dashboard API."},
@@ -115,7 +117,7 @@ var ruleTable = []struct{ id, kind, routes, text string }{
 	{"cart.add.201", RuleStatus, "cart.add", "Add (quantity 1..100) → 201 {message,cart_item}."},
 	{"cart.add.accumulates", RuleBehaviour, "cart.add", "Adding a product already in the cart adds to its quantity."},
 	{"cart.add.422-product", RuleStatus, "cart.add", "Add with a missing or inactive product_id → 422."},
-	{"cart.add.422-quantity", RuleStatus, "cart.add", "Add over stock, counting what is already in the cart → 422 quantity."},
+	{"cart.add.422-quantity", RuleStatus, "cart.add", "Add with a quantity outside 1..100, or over stock counting what is already in the cart → 422 quantity."},
 	{"cart.update.200", RuleStatus, "cart.update", "Update a cart item → 200 {message,cart_item}."},
 	{"cart.update.other-404", RuleStatus, "cart.update", "Update another user's cart item → 404."},
 	{"cart.update.422", RuleStatus, "cart.update", "Update a cart item with a bad quantity → 422."},
