@@ -49,7 +49,7 @@ func (e Expect) Proves(status int) bool { return slices.Contains(e.Status, statu
 func (e Expect) String() string {
 	s := joinInts(e.Status, "|")
 	if len(e.Also) > 0 {
-		s += ", " + joinInts(e.Also, " ") + " allowed"
+		s += ", " + joinInts(e.Also, "/") + " allowed"
 	}
 	return s
 }
