@@ -97,7 +97,7 @@ type Cell struct {
 type RouteCoverage struct {
 	Route     Route
 	Exchanges int
-	NonOwner  int    // exchanges by a caller marked as acting on another user's rows
+	NonOwner  int    // exchanges in an other's-rows column (a signed-in caller on another user's row)
 	Cells     []Cell // in Callers() order; only cells with an expectation or an observation
 }
 
@@ -207,14 +207,14 @@ func (b *Builder) Build() *Coverage {
 				continue
 			}
 			perRoute[id]++
-			if h.Rows == evidence.RowsOther {
-				nonOwner[id]++
-			}
 			r, _ := b.c.Route(id)
 			caller, ok := column(r, classOf(h), h.Rows)
 			if !ok {
 				addStray(strays, h, "unknown caller class", s.Name)
 				continue
+			}
+			if caller.Other() {
+				nonOwner[id]++ // an anonymous caller is no non-owner: it is refused before any row is read
 			}
 			k := cellKey{id, caller}
 			if obs[k] == nil {

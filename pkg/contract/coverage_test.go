@@ -305,6 +305,11 @@ func TestACompleteRunHasNoGapsAndEachHoleIsFound(t *testing.T) {
 		{"the non-owner never tries orders.show", func(s []contract.Spec) []contract.Spec {
 			return dropExchanges(s, func(h evidence.HTTP) bool { return h.Path == "/api/v1/orders/7" && h.Rows == other })
 		}, contract.GapNoNonOwner, "orders.show"},
+		{"only an anonymous caller tries another's order", func(s []contract.Spec) []contract.Spec {
+			s = dropExchanges(s, func(h evidence.HTTP) bool { return h.Path == "/api/v1/orders/7" && h.Rows == other })
+			s[0].Exchanges = append(s[0].Exchanges, x("anonymous", anon, other, "GET", "/v1/orders/7", 401))
+			return s
+		}, contract.GapNoNonOwner, "orders.show"},
 		{"a producer is let into checkout", func(s []contract.Spec) []contract.Spec {
 			return setStatus(s, func(h evidence.HTTP) bool {
 				return h.Path == "/api/v1/orders/checkout" && h.CallerClass == prod
