@@ -359,3 +359,19 @@ func setStatus(specs []contract.Spec, pick func(evidence.HTTP) bool, status int)
 	}
 	return specs
 }
+
+func TestGapsOfFiltersByKind(t *testing.T) {
+	cov := build(t, runSpecs())
+	got := cov.GapsOf(contract.GapCellMismatch, contract.GapHollowClaim)
+	var subjects []string
+	for _, g := range got {
+		subjects = append(subjects, g.Kind+" "+g.Subject)
+	}
+	want := []string{"claim without exchange register.no-admin", "cell observed ≠ expected products.update × producer-other"}
+	if !reflect.DeepEqual(subjects, want) {
+		t.Fatalf("GapsOf = %v, want %v", subjects, want)
+	}
+	if n := len(cov.GapsOf()); n != 0 {
+		t.Fatalf("GapsOf() with no kinds = %d gaps", n)
+	}
+}

@@ -131,3 +131,15 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// GapsOf returns the gaps of the given kinds, in Gaps order: a self-test over the
+// spec tree alone (no run, so no exchanges) asks for GapRuleNoSpec only.
+func (cov *Coverage) GapsOf(kinds ...string) []Gap {
+	out := []Gap{}
+	for _, g := range cov.Gaps() {
+		if contains(kinds, g.Kind) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
