@@ -14,8 +14,6 @@ import (
 var alwaysAllowed = map[string]bool{
 	"POST /v1/auth/login":  true,
 	"POST /v1/auth/logout": true,
-	"POST /auth/login":     true, // the web sign-in form
-	"POST /auth/logout":    true,
 }
 
 // LiveGuard returns the live target's request guard for the market client. GET, HEAD and
@@ -44,6 +42,19 @@ func LiveGuard(allowWrites func() bool) Guard {
 			return nil
 		}
 		return fmt.Errorf("refused %s %s on the live target before sending it: writes are not allowed here (run with SMOKE_ALLOW_WRITES=true and label the spec spec.Writes to let it write as the smoke accounts)", m, clean)
+	}
+}
+
+// LivePageGuard is LiveGuard for the web page client (paths relative to the site's
+// web base): the sign-in form POST /auth/login and POST /auth/logout always pass too.
+func LivePageGuard(allowWrites func() bool) Guard {
+	api := LiveGuard(allowWrites)
+	return func(method, p string) error {
+		m := strings.ToUpper(strings.TrimSpace(method))
+		if c := path.Clean("/" + p); m == http.MethodPost && (c == "/auth/login" || c == "/auth/logout") {
+			return nil
+		}
+		return api(method, p)
 	}
 }
 

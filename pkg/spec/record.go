@@ -119,7 +119,7 @@ func Web() *market.Web {
 	t := T()
 	opts := []market.Option{market.WithHTTPClient(t.HTTP), market.WithRecorder(Record)}
 	if t.Caps.Guarded {
-		opts = append(opts, market.WithGuard(market.LiveGuard(mayWrite)))
+		opts = append(opts, market.WithGuard(market.LivePageGuard(mayWrite)))
 	}
 	return market.NewWeb(t.WebBase, opts...)
 }
