@@ -10,6 +10,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	// Every item declared under suites/ (item.json) is known to the CLI.
+	_ "github.com/smokeproof/smokeproof/suites"
 )
 
 // exitError carries a process exit code through Run.

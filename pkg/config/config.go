@@ -45,6 +45,7 @@ type Config struct {
 	WebURL   string `env:"SMOKE_WEB_URL" help:"web pages base URL when not SMOKE_BASE_URL"`
 	DBDSN    string `env:"SMOKE_DB_DSN" help:"optional database DSN of the live site, opened read-only (go-sql-driver format)"`
 	Mail     string `env:"SMOKE_MAIL" default:"none" help:"mail source on live: mailpit:<url>, laravel-log:<path>, notifications-table or none"`
+	Repo     string `env:"SMOKE_REPO" help:"path to a git checkout of the team's repository, for items whose bullets are files in it (docs/OPS/STATE.md, scripts/prod-facts.sh, ...); unset leaves those specs not run"`
 	Accounts string `env:"SMOKE_ACCOUNTS" help:"file with the smoke accounts for live (KEY=VALUE lines: SMOKE_ADMIN_EMAIL, SMOKE_ADMIN_PASSWORD, SMOKE_PRODUCER_A_EMAIL, ...); the same variables may be set in the environment"`
 }
 

@@ -18,7 +18,7 @@ func Match(item PlanItem) (Item, bool) {
 	if title == "" {
 		return Item{}, false
 	}
-	for _, it := range registry {
+	for _, it := range Items() {
 		if normalize(it.PlanTitle) == title {
 			return it, true
 		}

@@ -157,6 +157,19 @@ type Run struct {
 	// ReportFiles names the report files the run was read from, for the documents'
 	// footers; RenderFiles sets it, callers of Build may.
 	ReportFiles []string
+	// Declared is every item declaration the run knows (carried by the reports, then
+	// the process's registry), whether or not its suite ran.
+	Declared []dod.Item
+}
+
+// Declaration returns the declared item with the given id.
+func (r *Run) Declaration(id string) (dod.Item, bool) {
+	for _, it := range r.Declared {
+		if it.ID == id {
+			return it, true
+		}
+	}
+	return dod.Item{}, false
 }
 
 // Result returns the verdict over every item of the run.
@@ -207,7 +220,7 @@ type suiteRun struct {
 // there is no report, when the reports come from different targets, when a spec
 // carries a DoD label the registry does not know, or when evidence cannot be decoded.
 func Build(reports ...types.Report) (*Run, error) {
-	return build(dod.Items(), reports)
+	return build(itemsOf(reports), reports)
 }
 
 // build is Build over a given registry.
@@ -223,7 +236,7 @@ func build(registry []dod.Item, reports []types.Report) (*Run, error) {
 		}
 		runs = append(runs, sr)
 	}
-	run := &Run{}
+	run := &Run{Declared: registry}
 	if err := mergeFacts(run, runs); err != nil {
 		return nil, err
 	}

@@ -43,7 +43,7 @@ func (r *Run) render(it *ItemResult) []byte { return r.renderDoc(it).bytes() }
 func (r *Run) renderDoc(it *ItemResult) *mdDoc {
 	d := newDoc()
 	v := &view{run: r, it: it, d: d, shown: map[*SpecResult]string{}}
-	if it.Item.ID == prodFactsItem {
+	if it.Item.Layout == dod.LayoutFacts {
 		v.prodFactsHead()
 		d.heading(2, "Run", "")
 		v.opening()
@@ -53,11 +53,13 @@ func (r *Run) renderDoc(it *ItemResult) *mdDoc {
 		v.opening()
 	}
 	v.checklist()
-	switch it.Item.ID {
-	case permissionsItem:
-		v.permissions()
-	case depmapItem:
-		v.depmap()
+	for _, sec := range it.Item.Sections {
+		switch sec {
+		case dod.SectionPermissionMatrix:
+			v.permissions()
+		case dod.SectionDependencyMap:
+			v.depmap()
+		}
 	}
 	v.evidence()
 	v.footer()
@@ -426,7 +428,7 @@ func (v *view) records(s *SpecResult) {
 		}
 	}
 	switch {
-	case len(facts) > 0 && v.it.Item.ID == prodFactsItem:
+	case len(facts) > 0 && v.it.Item.Layout == dod.LayoutFacts:
 		v.d.para(fmt.Sprintf("What it measured is in the tables at the top of this page (%s).", plural(len(facts), "fact", "facts")))
 	case len(facts) > 0:
 		v.factsTable(facts)

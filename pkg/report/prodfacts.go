@@ -7,8 +7,6 @@ import (
 	"github.com/smokeproof/smokeproof/pkg/evidence"
 )
 
-const prodFactsItem = "PROD-FACTS"
-
 // contentPrefix marks a fact as a Content Verification row of the prod-facts page.
 const contentPrefix = "content:"
 

@@ -10,6 +10,7 @@ import (
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/smokeproof/smokeproof/pkg/dod"
 	"github.com/smokeproof/smokeproof/pkg/evidence"
 )
 
@@ -26,6 +27,9 @@ type SuiteOutput struct {
 	Facts evidence.RunFacts
 	// Log receives one line per report removed because another target wrote it.
 	Log io.Writer
+	// Items are the item declarations the suite knows; they travel in the report, so
+	// rendering later (smokeproof render, proof) needs no registry of its own.
+	Items []dod.Item
 }
 
 // WriteSuite is the one call a suite makes when it ends: it writes the suite's redacted
@@ -39,6 +43,7 @@ func WriteSuite(o SuiteOutput) error {
 	}
 	r := o.Report
 	withFacts(&r, o.Facts)
+	withItems(&r, o.Items)
 	clean, err := redactReport(r, o.Redact)
 	if err != nil {
 		return err
@@ -119,6 +124,54 @@ func withFacts(r *types.Report, f evidence.RunFacts) {
 		StartTime: r.StartTime, EndTime: r.StartTime,
 		ReportEntries: types.ReportEntries{{Name: evidence.RunEntryName, Time: r.StartTime, Value: types.WrapEntryValue(f), Visibility: types.ReportEntryVisibilityNever}},
 	})
+}
+
+// ItemsEntryName is the report entry that carries the item declarations.
+const ItemsEntryName = "smokeproof-items"
+
+// withItems adds the item declarations to the report, on a node of their own.
+func withItems(r *types.Report, items []dod.Item) {
+	if len(items) == 0 {
+		return
+	}
+	r.SpecReports = append(r.SpecReports, types.SpecReport{
+		LeafNodeType: types.NodeTypeReportBeforeSuite, State: types.SpecStatePassed,
+		StartTime: r.StartTime, EndTime: r.StartTime,
+		ReportEntries: types.ReportEntries{{Name: ItemsEntryName, Time: r.StartTime, Value: types.WrapEntryValue(items), Visibility: types.ReportEntryVisibilityNever}},
+	})
+}
+
+// itemsOf returns the item declarations carried by reports, then those of this
+// process's registry that the reports do not carry.
+func itemsOf(reports []types.Report) []dod.Item {
+	var out []dod.Item
+	seen := map[string]bool{}
+	for _, r := range reports {
+		for _, sp := range r.SpecReports {
+			for _, e := range sp.ReportEntries {
+				if e.Name != ItemsEntryName {
+					continue
+				}
+				var items []dod.Item
+				if err := json.Unmarshal([]byte(e.Value.AsJSON), &items); err != nil {
+					continue
+				}
+				for _, it := range items {
+					if !seen[it.ID] {
+						seen[it.ID] = true
+						out = append(out, it.Normalized())
+					}
+				}
+			}
+		}
+	}
+	for _, it := range dod.Items() {
+		if !seen[it.ID] {
+			seen[it.ID] = true
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 // mergeForJUnit folds several suite reports into one for the JUnit writer.

@@ -5,12 +5,20 @@
 // the documents from ReportAfterSuite through one report call. Spec authors use
 // pkg/spec; only the *_suite_test.go file of a suite imports this package:
 //
-//	func TestCheckout(t *testing.T) { suite.Run(t, "checkout", "Checkout flow smoke test") }
+//	//go:embed item.json
+//	var item []byte
+//
+//	func TestCheckout(t *testing.T) { suite.Run(t, item) }
+//
+// item.json is the item's declaration (dod.ParseItem): its id, titles, document,
+// bullets, the sections only its document renders and its fault guards. Adding an item
+// is a new folder under suites/ with item.json, the suite file and the specs.
 package suite
 
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -31,9 +39,18 @@ import (
 	_ "github.com/smokeproof/smokeproof/pkg/target/live"
 )
 
-// Run bootstraps and runs a suite. name is the suite's directory under suites/.
-func Run(t *testing.T, name, description string) {
+// Run registers the item declared by itemJSON (the suite's item.json), then bootstraps
+// and runs the suite.
+func Run(t *testing.T, itemJSON []byte) {
 	t.Helper()
+	item, err := dod.ParseItem("item.json", itemJSON)
+	if err == nil {
+		err = dod.Register(item)
+	}
+	if err != nil {
+		t.Fatalf("smokeproof: %v", err)
+	}
+	name, description := item.Suite, item.Title
 	cfg, err := config.Load(nil)
 	if err == nil {
 		err = cfg.Validate()
@@ -78,7 +95,7 @@ func Run(t *testing.T, name, description string) {
 		spec.Use(spec.Env{
 			Target: tg, Redactor: redactor, OutDir: cfg.OutDir(),
 			MailWait: cfg.MailWait, HTTPTimeout: cfg.HTTPTimeout, Database: database,
-			Settings: map[string]string{"SMOKE_BASE_URL": cfg.BaseURL, "SMOKE_API_URL": cfg.APIURL, "SMOKE_WEB_URL": cfg.WebURL},
+			Settings: map[string]string{"SMOKE_BASE_URL": cfg.BaseURL, "SMOKE_API_URL": cfg.APIURL, "SMOKE_WEB_URL": cfg.WebURL, "SMOKE_REPO": repoPath(cfg.Repo)},
 		})
 	}, ginkgo.NodeTimeout(cfg.StartupWait*4))
 
@@ -94,7 +111,7 @@ func Run(t *testing.T, name, description string) {
 
 	ginkgo.ReportAfterSuite("smokeproof documents", func(r ginkgo.Report) {
 		err := report.WriteSuite(report.SuiteOutput{
-			Out: cfg.OutDir(), Suite: name, Report: r, Redact: redactor.String, Log: os.Stderr,
+			Out: cfg.OutDir(), Suite: name, Report: r, Redact: redactor.String, Log: os.Stderr, Items: dod.Items(),
 			Facts: evidence.RunFacts{
 				Target: cfg.Target, Harness: config.Harness(), Excluded: excluded,
 				App: notStarted(cfg), Database: "—", Mail: "—", Faults: cfg.Faults,
@@ -117,6 +134,15 @@ func notStarted(cfg config.Config) string {
 		return cfg.BaseURL
 	}
 	return "not started: no spec selected"
+}
+
+// repoPath makes a relative SMOKE_REPO absolute from the repository root, as SMOKE_OUT
+// is (Ginkgo runs each suite in its own folder).
+func repoPath(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(config.RepoRoot(), p)
 }
 
 // LabelFilter combines the user's filter with the exclusions.
