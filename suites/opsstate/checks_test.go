@@ -10,7 +10,7 @@ import (
 
 // A repository whose OPS state is complete: every check passes on it.
 var goodFiles = map[string]string{
-	StatePath: "# STATE\n\n## CLOSED\n- SSH/fail2ban hardening\n\n## STABLE\n- Products list verification\n- Auth routes verification\n- PROD monitoring workflows (MON1 + prod-smoke)\n\n## IN PROGRESS\n- Bootstrap OPS state management system\n\n## BLOCKED\n- none\n\n## NEXT\n- Data dependency roadmap\n",
+	StatePath:     "# STATE\n\n## CLOSED\n- SSH/fail2ban hardening\n\n## STABLE\n- Products list verification\n- Auth routes verification\n- PROD monitoring workflows (MON1 + prod-smoke)\n\n## IN PROGRESS\n- Bootstrap OPS state management system\n\n## BLOCKED\n- none\n\n## NEXT\n- Data dependency roadmap\n",
 	ProdFactsPath: "# PROD FACTS - Last Check\n\n**Last Updated**: 2026-11-30 04:43:39 UTC\n\n| Endpoint | Status |\n|---|---|\n| GET /api/health | ✅ 200 |\n",
 	ScriptPath:    "#!/bin/sh\nexec smokeproof facts\n",
 }
