@@ -3,8 +3,8 @@ package history_test
 import (
 	"encoding/json"
 	"encoding/xml"
-	"io"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
