@@ -56,7 +56,7 @@ func commands() []command {
 		{"run", "[--target T] [--label-filter F] [--out DIR] [suite ...]", "run the suites with the pinned Ginkgo and render the documents", cmdRun},
 		{"facts", "[--target T] [--out DIR]", "measure the site (health and its database, products API, pages, login redirect, TLS) and write docs/OPS/PROD-FACTS-LAST.md", cmdFacts},
 		{"render", "[--out DIR] [report.json ...]", "render the documents and proof.json again from saved reports", cmdRender},
-		{"proof", "[--plan FILE] [--report FILE] [--out DIR]", "write proof.json and attach each DoD bullet's status and link to the work plan", cmdProof},
+		{"proof", "[--plan FILE] [--report FILE] [--out DIR] [--history DIR]", "write proof.json and attach each DoD bullet's status and link to the work plan", cmdProof},
 		{"proof", "verify [proof.json]", "re-check the SHA-256 of every evidence and report file proof.json records", cmdProof},
 		{"lint", "[PLAN ...]", "check the work plan's rules: one WIP item, at most 3 NEXT, a DoD on each, dated DONE entries", cmdLint},
 		{"mutants", "[--target T] [--out DIR] [fault ...]", "the kill matrix: turn on each fault switch of the reference shop and check its spec goes red", cmdMutants},

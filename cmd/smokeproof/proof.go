@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/smokeproof/smokeproof/pkg/dod"
+	"github.com/smokeproof/smokeproof/pkg/history"
 	"github.com/smokeproof/smokeproof/pkg/report"
 )
 
@@ -21,7 +22,7 @@ type stringList []string
 func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
-const proofUsage = `Usage: smokeproof proof [--plan FILE] [--report FILE ...] [--out DIR]
+const proofUsage = `Usage: smokeproof proof [--plan FILE] [--report FILE ...] [--out DIR] [--history DIR]
        smokeproof proof verify [proof.json]
 
 proof reads the Ginkgo JSON reports of a run (default: every <out>/reports/*.json),
@@ -31,6 +32,14 @@ writes "<!-- smokeproof -->" and ✅ with a link to the document section that pr
 ❌ with the reason, ⏸ not run with the reason, or ✍ manual for bullets no spec covers.
 Running it again with the same reports changes nothing; every byte of the plan outside
 these annotations is kept.
+
+With --history DIR it copies proof.json into DIR (a folder the nightly job keeps
+between runs) and writes docs/TESTS/HISTORY.md and docs/TESTS/history.svg from the
+runs DIR holds: each bullet's last runs, since when it is red, what changed since the
+previous run and which bullets flip with neither the app nor the harness changing.
+Under GitHub Actions (GITHUB_ACTIONS=true) it also prints an error annotation on the
+line of each failing spec and appends the item table and the history strips to
+$GITHUB_STEP_SUMMARY.
 
 proof verify recomputes the SHA-256 of every evidence file and report file proof.json
 records (paths relative to proof.json's directory; default <out>/proof.json) and names
@@ -51,6 +60,9 @@ func cmdProof(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var reports stringList
 	fl.Var(&reports, "report", "Ginkgo JSON report (repeatable; default every <out>/reports/*.json)")
 	out := fl.String("out", "", "where proof.json and the documents go (default: the first --report's directory, else $SMOKE_OUT or out)")
+	histDir := fl.String("history", "", "folder of earlier runs' proof.json: add this run's, then write docs/TESTS/HISTORY.md and history.svg")
+	histRuns := fl.Int("history-runs", 10, "how many of the latest runs the history shows")
+	gh := fl.String("github", "auto", "GitHub Actions annotations and step summary: auto (when GITHUB_ACTIONS=true), on or off")
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, proofUsage)
 		fl.PrintDefaults()
@@ -61,6 +73,10 @@ func cmdProof(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if fl.NArg() > 0 {
 		return &exitError{exitUsage, fmt.Sprintf("unexpected argument %q: name reports with --report, or use `smokeproof proof verify proof.json`", fl.Arg(0))}
 	}
+	ghOn, err := githubOn(*gh)
+	if err != nil {
+		return err
+	}
 	outDir, paths, err := proofInputs(*out, reports)
 	if err != nil {
 		return err
@@ -70,6 +86,18 @@ func cmdProof(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	fmt.Fprintf(stdout, "smokeproof: %s written from %s (%s)\n", filepath.Join(outDir, report.ProofPath), plural(len(paths), "report", "reports"), bulletCounts(run))
+	var hist *history.History
+	if *histDir != "" {
+		if hist, err = writeHistory(*histDir, outDir, *histRuns, stdout); err != nil {
+			return err
+		}
+	}
+	if ghOn {
+		githubAnnotate(stdout, run)
+		if err := githubSummary(run, hist); err != nil {
+			return err
+		}
+	}
 
 	if *plan != "" {
 		if err := attachProof(*plan, outDir, run, stdout); err != nil {

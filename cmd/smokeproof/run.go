@@ -57,6 +57,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	filter := fs.String("label-filter", "", "Ginkgo label filter, e.g. 'dod: containsAny {CHECKOUT-SMOKE}'")
 	out := fs.String("out", "", "output directory (default $SMOKE_OUT or out)")
 	procs := fs.Int("procs", 2, "parallel Ginkgo processes per suite")
+	gh := fs.String("github", "auto", "GitHub Actions annotations and step summary: auto (when GITHUB_ACTIONS=true), on or off")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: smokeproof run [flags] [suite ...]\n\nRuns the suites (all of suites/ by default, or the named ones) with the pinned Ginkgo CLI,\nthen prints the DoD bullets that did not pass. Flags:")
 		fs.PrintDefaults()
@@ -65,6 +66,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	cfg, err := loadConfig(map[string]string{"SMOKE_TARGET": *targetName, "SMOKE_OUT": *out})
+	if err != nil {
+		return err
+	}
+	ghOn, err := githubOn(*gh)
 	if err != nil {
 		return err
 	}
@@ -89,11 +94,13 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	cmd := exec.CommandContext(ctx, "go", gargs...)
 	cmd.Dir, cmd.Stdout, cmd.Stderr = root, stdout, stderr
 	runErr := cmd.Run()
-	return summarize(outDir, runErr, stdout)
+	return summarize(outDir, runErr, stdout, ghOn)
 }
 
 // summarize prints the bullets that did not pass and turns the outcome into an exit code.
-func summarize(outDir string, runErr error, stdout io.Writer) error {
+// With github, it first annotates the failures for GitHub Actions and writes the step
+// summary.
+func summarize(outDir string, runErr error, stdout io.Writer, github bool) error {
 	paths, _ := filepath.Glob(filepath.Join(outDir, "reports", "*.json"))
 	if len(paths) == 0 {
 		if runErr != nil {
@@ -115,6 +122,12 @@ func summarize(outDir string, runErr error, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "  %s\n", filepath.Join(outDir, d.Path))
 	}
 	fmt.Fprintf(stdout, "  %s\n", filepath.Join(outDir, "proof.json"))
+	if github {
+		githubAnnotate(stdout, run)
+		if err := githubSummary(run, nil); err != nil {
+			return err
+		}
+	}
 	if err := verdict(run, stdout); err != nil {
 		return err
 	}
@@ -193,7 +206,7 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := report.WriteAll(cfg.OutDir(), reports...); err != nil {
 		return err
 	}
-	return summarize(cfg.OutDir(), nil, stdout)
+	return summarize(cfg.OutDir(), nil, stdout, false)
 }
 
 func cmdVersion(ctx context.Context, args []string, stdout, stderr io.Writer) error {
