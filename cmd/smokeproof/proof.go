@@ -43,7 +43,8 @@ $GITHUB_STEP_SUMMARY.
 
 proof verify recomputes the SHA-256 of every evidence file and report file proof.json
 records (paths relative to proof.json's directory; default <out>/proof.json) and names
-each file that changed or is missing.
+each file that changed or is missing; then it re-derives every item's result and every
+bullet's status from those reports and names each one proof.json records differently.
 
 Exit codes: 0 done (every checked bullet that ran passed; every digest matches) ·
 1 a bullet failed, the plan cannot be parsed, or a digest does not match ·
@@ -329,10 +330,13 @@ const verifyUsage = `Usage: smokeproof proof verify [--out DIR] [proof.json]
 
 Recomputes the SHA-256 of every evidence file and report file proof.json records, each
 relative to proof.json's directory, and names every file that changed or is missing.
+Then it builds the run again from those reports and names every item result, bullet
+status and spec state proof.json records differently (a status edited by hand).
 proof.json defaults to <out>/proof.json.
 
-Exit codes: 0 every digest matches · 1 a file changed or is missing, or proof.json is
-not a smokeproof proof · 2 no proof.json there · 3 a file could not be read.
+Exit codes: 0 every digest matches and every status follows from the reports · 1 a file
+changed or is missing, a status differs, or proof.json is not a smokeproof proof ·
+2 no proof.json there · 3 a file could not be read.
 
 Flags:`
 
@@ -378,5 +382,5 @@ func cmdProofVerify(args []string, stdout, stderr io.Writer) error {
 		return &exitError{exitFailed, fmt.Sprintf("proof does not verify: %s; re-run the suites (or smokeproof proof) to issue a new proof", strings.Join(names, ", "))}
 	}
 	fmt.Fprintf(stdout, "smokeproof: %s verified: %s match their SHA-256\n", path, plural(checked, "file", "files"))
-	return nil
+	return verifyStatuses(path, stdout)
 }
