@@ -109,3 +109,28 @@ func TestProofUnderGitHubActionsPointsAtTheLine(t *testing.T) {
 		t.Errorf("bad --github: exit %d, %s", code, stderr)
 	}
 }
+
+func TestRunSummaryUnderGitHubActions(t *testing.T) {
+	dir := t.TempDir()
+	rep := greenRun(t, dir, "email")
+	out := filepath.Join(dir, "out")
+	if err := os.MkdirAll(filepath.Join(out, "reports"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(rep, filepath.Join(out, "reports", "all.json")); err != nil {
+		t.Fatal(err)
+	}
+	summary := filepath.Join(dir, "summary.md")
+	t.Setenv("GITHUB_STEP_SUMMARY", summary)
+	var stdout strings.Builder
+	err := summarize(out, nil, &stdout, true)
+	if err == nil {
+		t.Fatalf("a red run summarized as green")
+	}
+	if !strings.Contains(stdout.String(), "::error file=suites/checkout/checkout_test.go,line=12,") {
+		t.Errorf("run did not annotate the failing spec:\n%s", stdout.String())
+	}
+	if sum := string(readFile(t, summary)); !strings.Contains(sum, "| CHECKOUT-SMOKE Checkout flow smoke test | ❌ NOT DONE | 4 | 2 | 0 | 0 | 0 | Email verification: Confirmation email sent (or logged) — no message to the buyer within 10 s |") {
+		t.Errorf("step summary:\n%s", sum)
+	}
+}
