@@ -12,10 +12,6 @@ import (
 	"github.com/smokeproof/smokeproof/pkg/report"
 )
 
-// broken is the ⚠ status of a bullet the harness could not check (issue 12, point 1);
-// until pkg/report gives it, no bullet has it and only suite-level problems warn.
-const broken report.Status = "broken"
-
 // githubOn reports whether to write GitHub Actions annotations and the step summary:
 // mode "auto" when GITHUB_ACTIONS=true, "on" always, "off" never.
 func githubOn(mode string) (bool, error) {
@@ -36,7 +32,7 @@ func githubOn(mode string) (bool, error) {
 func githubAnnotate(w io.Writer, run *report.Run) {
 	for _, it := range run.Items {
 		for _, b := range it.Bullets {
-			cmd := map[report.Status]string{report.Failed: "error", broken: "warning"}[b.Status]
+			cmd := map[report.Status]string{report.Failed: "error", report.Broken: "warning"}[b.Status]
 			if cmd == "" || b.Bullet.Kind == dod.Derived {
 				continue // a derived bullet fails because a checked one did: that one is annotated
 			}
@@ -102,7 +98,7 @@ func summaryMarkdown(run *report.Run, h *history.History) string {
 			n[b.Status]++
 		}
 		fmt.Fprintf(&sb, "| %s %s | %s %s | %d | %d | %d | %d | %d | %s |\n", it.Item.ID, mdCell(it.Item.Title), it.Result.Mark(), it.Result,
-			n[report.Passed], n[report.Failed], n[broken], n[report.NotRun], n[report.Manual], orDash(mdCell(it.Reason)))
+			n[report.Passed], n[report.Failed], n[report.Broken], n[report.NotRun], n[report.Manual], orDash(mdCell(it.Reason)))
 	}
 	sb.WriteString("\n")
 	for _, p := range run.Problems {

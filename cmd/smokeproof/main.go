@@ -26,6 +26,7 @@ const (
 	exitFailed  = 1 // a bullet failed, a lint rule broke, a digest did not verify
 	exitUsage   = 2 // bad command line or configuration
 	exitRuntime = 3 // the run could not happen (tool missing, target unreachable, I/O)
+	exitBroken  = 4 // no bullet failed, but one could not be checked (⚠ broken)
 )
 
 func main() {
@@ -87,5 +88,5 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  smokeproof %-8s %s\n      %s\n", c.name, c.args, c.summary)
 	}
 	fmt.Fprintln(w, "\nEvery command takes --help. Configuration comes from SMOKE_* variables: see docs/running.md.")
-	fmt.Fprintln(w, "\nExit codes: 0 all proven · 1 a bullet failed (or a lint rule, or a digest) · 2 bad usage or configuration · 3 the run could not happen.")
+	fmt.Fprintln(w, "\nExit codes: 0 all proven · 1 a bullet failed (❌; or a lint rule, or a digest) · 2 bad usage or configuration · 3 the run could not happen · 4 no bullet failed but one could not be checked (⚠ broken).")
 }

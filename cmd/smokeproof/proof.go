@@ -47,8 +47,9 @@ each file that changed or is missing; then it re-derives every item's result and
 bullet's status from those reports and names each one proof.json records differently.
 
 Exit codes: 0 done (every checked bullet that ran passed; every digest matches) ·
-1 a bullet failed, the plan cannot be parsed, or a digest does not match ·
-2 bad usage (no reports, no such plan or proof.json) · 3 a file could not be read or written.
+1 a bullet failed (❌), the plan cannot be parsed, or a digest does not match ·
+2 bad usage (no reports, no such plan or proof.json) · 3 a file could not be read or written ·
+4 no bullet failed but one could not be checked (⚠ broken: setup, target, browser, timeout).
 
 Flags:`
 
@@ -189,6 +190,8 @@ func planResults(run *report.Run, planDir, outDir string) (map[string]dod.Result
 				r.Status, r.Reason = dod.StatusPassed, ""
 			case report.Failed:
 				r.Status = dod.StatusFailed
+			case report.Broken:
+				r.Status = dod.StatusBroken
 			case report.Manual:
 				results[b.Bullet.ID()] = dod.Result{Status: dod.StatusManual}
 				continue
@@ -232,7 +235,7 @@ func printPlan(w io.Writer, plan *dod.Plan, results map[string]dod.Result) {
 		if status == dod.StatusPassed {
 			return
 		}
-		mark := map[string]string{dod.StatusFailed: "❌", dod.StatusNotRun: "⏸"}[status]
+		mark := map[string]string{dod.StatusFailed: "❌", dod.StatusBroken: "⚠", dod.StatusNotRun: "⏸"}[status]
 		if mark == "" {
 			mark = "✍"
 		}
@@ -262,8 +265,8 @@ func printPlan(w io.Writer, plan *dod.Plan, results map[string]dod.Result) {
 			}
 		}
 	}
-	fmt.Fprintf(w, "  %d ✅ · %d ❌ · %d ⏸ · %d ✍ manual (%d of them covered by no spec)\n",
-		counts[dod.StatusPassed], counts[dod.StatusFailed], counts[dod.StatusNotRun],
+	fmt.Fprintf(w, "  %d ✅ · %d ❌ · %d ⚠ · %d ⏸ · %d ✍ manual (%d of them covered by no spec)\n",
+		counts[dod.StatusPassed], counts[dod.StatusFailed], counts[dod.StatusBroken], counts[dod.StatusNotRun],
 		counts[dod.StatusManual]+counts[dod.StatusUncovered], counts[dod.StatusUncovered])
 	for _, l := range lines {
 		fmt.Fprintln(w, l)
@@ -274,6 +277,8 @@ func describe(b dod.Bullet, r dod.Result) string {
 	switch r.Status {
 	case dod.StatusFailed:
 		return b.ID() + " failed: " + r.Reason
+	case dod.StatusBroken:
+		return b.ID() + " could not be checked: " + r.Reason
 	case dod.StatusNotRun:
 		return b.ID() + " not run: " + r.Reason
 	default:
@@ -289,7 +294,7 @@ func shortText(s string) string {
 	return s
 }
 
-// bulletCounts summarises a run's bullets: "24 bullets: 20 ✅ · 1 ❌ · 0 ⏸ · 3 ✍".
+// bulletCounts summarises a run's bullets: "24 bullets: 20 ✅ · 1 ❌ · 0 ⚠ · 0 ⏸ · 3 ✍".
 func bulletCounts(run *report.Run) string {
 	n := map[report.Status]int{}
 	total := 0
@@ -299,7 +304,7 @@ func bulletCounts(run *report.Run) string {
 			total++
 		}
 	}
-	return fmt.Sprintf("%s: %d ✅ · %d ❌ · %d ⏸ · %d ✍", plural(total, "bullet", "bullets"), n[report.Passed], n[report.Failed], n[report.NotRun], n[report.Manual])
+	return fmt.Sprintf("%s: %d ✅ · %d ❌ · %d ⚠ · %d ⏸ · %d ✍", plural(total, "bullet", "bullets"), n[report.Passed], n[report.Failed], n[report.Broken], n[report.NotRun], n[report.Manual])
 }
 
 func plural(n int, one, many string) string {

@@ -138,18 +138,30 @@ func summarize(outDir string, runErr error, stdout io.Writer, github bool) error
 	return nil
 }
 
-// verdict prints the failed bullets of run and returns the exit error for them, or
-// for a suite-level problem; nil when the run is green.
+// verdict prints the failed (❌) and broken (⚠) bullets of run and returns the exit
+// error for them: exitFailed when a bullet failed, exitBroken when none failed but one
+// broke or a suite had a problem; nil when the run is green.
 func verdict(run *report.Run, stdout io.Writer) error {
-	if failed := run.Failed(); len(failed) > 0 {
+	failed, broken := run.Failed(), run.Broken()
+	if len(failed) > 0 {
 		fmt.Fprintf(stdout, "\nsmokeproof: %d DoD bullet(s) failed:\n", len(failed))
 		for _, b := range failed {
 			fmt.Fprintf(stdout, "  ❌ %s — %s\n", b.Bullet.ID(), b.Reason)
 		}
-		return &exitError{exitFailed, ""}
 	}
-	if !run.OK() {
-		return &exitError{exitFailed, fmt.Sprintf("a suite-level problem: %s", strings.Join(run.Problems, "; "))}
+	if len(broken) > 0 {
+		fmt.Fprintf(stdout, "\nsmokeproof: %d DoD bullet(s) could not be checked (broken: for whoever runs the job, not the app's developers):\n", len(broken))
+		for _, b := range broken {
+			fmt.Fprintf(stdout, "  ⚠ %s — %s\n", b.Bullet.ID(), b.Reason)
+		}
+	}
+	switch {
+	case len(failed) > 0:
+		return &exitError{exitFailed, ""}
+	case len(broken) > 0:
+		return &exitError{exitBroken, ""}
+	case !run.OK():
+		return &exitError{exitBroken, fmt.Sprintf("a suite-level problem: %s", strings.Join(run.Problems, "; "))}
 	}
 	return nil
 }
