@@ -258,7 +258,12 @@ func writeOutputs(out, suite string, r types.Report) error {
 	if err := report.WriteFile(filepath.Join(out, "report.json"), merged); err != nil {
 		return err
 	}
-	if err := reporters.GenerateJUnitReportWithConfig(mergeForJUnit(reports), filepath.Join(out, "junit.xml"), reporters.JunitReportConfig{OmitLeafNodeType: true}); err != nil {
+	junit := mergeForJUnit(reports)
+	if err := reporters.GenerateJUnitReportWithConfig(junit, filepath.Join(out, "junit.xml"), reporters.JunitReportConfig{OmitLeafNodeType: true}); err != nil {
+		return err
+	}
+	// <failure> for an assertion about the app, <error> for a check that broke.
+	if err := report.ClassifyJUnit(filepath.Join(out, "junit.xml"), junit); err != nil {
 		return err
 	}
 	run, err := report.Build(reports...)
