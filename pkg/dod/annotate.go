@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"sort"
 	"strings"
-	"unicode/utf8"
 )
 
 // Match returns the registry item a plan item proves, found by comparing the plan
@@ -272,10 +271,6 @@ const maxReason = 100
 // oneLine makes s safe at the end of a plan line: one line, no HTML comment, short.
 func oneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	s = strings.ReplaceAll(s, "<", "&lt;")
-	if utf8.RuneCountInString(s) > maxReason {
-		r := []rune(s)
-		s = strings.TrimSpace(string(r[:maxReason-1])) + "…"
-	}
-	return s
+	s = strings.ReplaceAll(s, "<", `\<`) // Markdown without HTML entities
+	return Clip(s, maxReason)
 }

@@ -795,14 +795,8 @@ func oneLine(msg string) string {
 	return shorten(out, 160)
 }
 
-// shorten cuts s to at most n runes, ending with "…" when cut.
-func shorten(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return strings.TrimSpace(string(r[:n-1])) + "…"
-}
+// shorten cuts s to about n runes without cutting a sentence (see dod.Clip).
+func shorten(s string, n int) string { return dod.Clip(s, n) }
 
 // plainText removes Markdown code marks from a bullet text.
 func plainText(s string) string { return strings.ReplaceAll(s, "`", "") }

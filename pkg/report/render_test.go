@@ -100,7 +100,7 @@ func TestTableCellsAreEscaped(t *testing.T) {
 		},
 	}))))
 	doc := document(t, run, "docs/TESTS/CHECKOUT-SMOKE.md")
-	mustContain(t, doc, "| leave at door \\| ring twice thanks &lt;3 |")
+	mustContain(t, doc, "| leave at door \\| ring twice thanks \\<3 |")
 }
 
 func TestProdFactsPage(t *testing.T) {

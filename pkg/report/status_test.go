@@ -125,7 +125,7 @@ func TestBareGomegaMessageIsJoinedIntoOneLine(t *testing.T) {
 	expect(t, item(t, run, "CHECKOUT-SMOKE"), "api-201", report.Failed, "Expected <int>: 500 to equal <int>: 201")
 	doc := document(t, run, "docs/TESTS/CHECKOUT-SMOKE.md")
 	// In a table cell the angle brackets must not turn into HTML tags.
-	mustContain(t, doc, "— Expected &lt;int>: 500 to equal &lt;int>: 201 |")
+	mustContain(t, doc, "— Expected \\<int>: 500 to equal \\<int>: 201 |")
 }
 
 func TestFilteredSpecGetsTheFirstMatchingExclusion(t *testing.T) {
