@@ -87,6 +87,7 @@ func cmdProof(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	defer browserHint(run, stdout) // the output's last line
 	fmt.Fprintf(stdout, "smokeproof: %s written from %s (%s)\n", filepath.Join(outDir, report.ProofPath), plural(len(paths), "report", "reports"), bulletCounts(run))
 	var hist *history.History
 	if *histDir != "" {

@@ -116,6 +116,7 @@ func summarize(outDir string, runErr error, stdout io.Writer, github bool) error
 	if err != nil {
 		return err
 	}
+	defer browserHint(run, stdout) // the summary's last line
 	docs, _ := run.Documents()
 	fmt.Fprintln(stdout, "\nsmokeproof: documents")
 	for _, d := range docs {

@@ -27,7 +27,8 @@ var environmentErrors = []string{
 	"i/o timeout",
 	"context deadline exceeded",
 	"executable file not found",
-	"no chromium",
+	"chromium not found",
+	"not an executable browser",
 }
 
 // brokenReason says why a spec that did not pass broke rather than failed, "" when it

@@ -18,6 +18,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 	. "github.com/onsi/gomega"
 
+	"github.com/smokeproof/smokeproof/pkg/browser"
 	"github.com/smokeproof/smokeproof/pkg/config"
 	"github.com/smokeproof/smokeproof/pkg/dod"
 	"github.com/smokeproof/smokeproof/pkg/evidence"
@@ -65,8 +66,11 @@ func Exclusions(cfg config.Config) []evidence.Exclusion {
 			ex = append(ex, evidence.Exclusion{Label: "mail", Reason: "no mail source on this target (set SMOKE_MAIL)"})
 		}
 	}
-	if !cfg.BrowserOn() {
+	switch {
+	case !cfg.BrowserOn():
 		ex = append(ex, evidence.Exclusion{Label: "browser", Reason: "browser disabled (SMOKE_BROWSER=off)"})
+	case !cfg.BrowserRequired() && browser.Missing():
+		ex = append(ex, evidence.Exclusion{Label: "browser", Reason: browser.NotFoundReason})
 	}
 	return ex
 }
