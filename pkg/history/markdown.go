@@ -173,6 +173,8 @@ func resultMark(r string) string {
 		return "✅"
 	case "NOT DONE":
 		return "❌"
+	case "NOT CHECKED":
+		return "⚠"
 	default:
 		return "⏸"
 	}
