@@ -27,7 +27,7 @@ type night struct {
 
 // proofJSON writes a proof.json in the shape pkg/report writes it (the fields the
 // history reads, plus some it does not).
-func proofJSON(t *testing.T, n night) []byte {
+func proofJSON(t testing.TB, n night) []byte {
 	t.Helper()
 	type bullet struct {
 		ID     string `json:"id"`
