@@ -134,3 +134,27 @@ func TestRunSummaryUnderGitHubActions(t *testing.T) {
 		t.Errorf("step summary:\n%s", sum)
 	}
 }
+
+func TestHistoryCommandRendersAFolder(t *testing.T) {
+	dir := t.TempDir()
+	hist := filepath.Join(dir, "history")
+	for i, failing := range []string{"", "email"} {
+		rep := nightRun(t, dir, 20+i, failing)
+		cli(t, "proof", "--report", rep, "--history", hist, "--github", "off")
+	}
+	other := filepath.Join(dir, "elsewhere")
+	stdout, stderr, code := cli(t, "history", "--out", other, hist)
+	if code != exitOK || !strings.Contains(stdout, "written from 2 runs of the embedded target") {
+		t.Fatalf("history: exit %d\n%s%s", code, stdout, stderr)
+	}
+	md := string(readFile(t, filepath.Join(other, "docs", "TESTS", "HISTORY.md")))
+	if !strings.Contains(md, "- ❌ newly failing: `CHECKOUT-SMOKE.email`") {
+		t.Errorf("HISTORY.md:\n%s", md)
+	}
+	if _, stderr, code := cli(t, "history", filepath.Join(dir, "empty")); code != exitUsage || !strings.Contains(stderr, "no proof.json in") {
+		t.Errorf("empty folder: exit %d %s", code, stderr)
+	}
+	if _, stderr, code := cli(t, "history"); code != exitUsage || !strings.Contains(stderr, "takes one history folder") {
+		t.Errorf("no folder: exit %d %s", code, stderr)
+	}
+}

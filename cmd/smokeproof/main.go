@@ -59,6 +59,7 @@ func commands() []command {
 		{"render", "[--out DIR] [report.json ...]", "render the documents and proof.json again from saved reports", cmdRender},
 		{"proof", "[--plan FILE] [--report FILE] [--out DIR] [--history DIR]", "write proof.json and attach each DoD bullet's status and link to the work plan", cmdProof},
 		{"proof", "verify [proof.json]", "re-check the SHA-256 of every evidence and report file proof.json records", cmdProof},
+		{"history", "[--out DIR] [--runs N] DIR", "render docs/TESTS/HISTORY.md and its chart from a folder of earlier runs' proof.json", cmdHistory},
 		{"lint", "[PLAN ...]", "check the work plan's rules: one WIP item, at most 3 NEXT, a DoD on each, dated DONE entries", cmdLint},
 		{"mutants", "[--target T] [--out DIR] [fault ...]", "the kill matrix: turn on each fault switch of the reference shop and check its spec goes red", cmdMutants},
 		{"config", "", "list every configuration variable with its default and meaning", cmdConfig},
