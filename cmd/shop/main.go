@@ -33,6 +33,7 @@ Usage:
   shop serve      serve the marketplace API and web pages
   shop migrate    create the tables that do not exist yet, then exit
   shop seed       insert the seed world unless the admin user exists, then exit
+  shop accounts   print the seed world's smoke accounts as SMOKE_ACCOUNTS lines, then exit
   shop --help     show this help
 
 Environment:
@@ -93,6 +94,11 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 			names = append(names, string(f))
 		}
 		fmt.Fprintf(stdout, usage, wrap(strings.Join(names, ", "), 62, "                  "))
+		return nil
+	case "accounts":
+		// The seed world's smoke accounts as a SMOKE_ACCOUNTS file, so a harness that
+		// starts this image can ask it (docker exec /shop accounts) instead of knowing them.
+		fmt.Fprint(stdout, fixturesql.AccountsEnv())
 		return nil
 	case "serve", "migrate", "seed":
 	default:
