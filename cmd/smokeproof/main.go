@@ -29,6 +29,7 @@ const (
 	exitFailed  = 1 // a bullet failed, a lint rule broke, a digest did not verify
 	exitUsage   = 2 // bad command line or configuration
 	exitRuntime = 3 // the run could not happen (tool missing, target unreachable, I/O)
+	exitBroken  = 4 // no bullet failed, but one could not be checked (⚠ broken)
 )
 
 func main() {
@@ -59,8 +60,9 @@ func commands() []command {
 		{"run", "[--target T] [--label-filter F] [--out DIR] [suite ...]", "run the suites with the pinned Ginkgo and render the documents", cmdRun},
 		{"facts", "[--target T] [--out DIR]", "measure the site (health and its database, products API, pages, login redirect, TLS) and write docs/OPS/PROD-FACTS-LAST.md", cmdFacts},
 		{"render", "[--out DIR] [report.json ...]", "render the documents and proof.json again from saved reports", cmdRender},
-		{"proof", "[--plan FILE] [--report FILE] [--out DIR]", "write proof.json and attach each DoD bullet's status and link to the work plan", cmdProof},
+		{"proof", "[--plan FILE] [--report FILE] [--out DIR] [--history DIR]", "write proof.json and attach each DoD bullet's status and link to the work plan", cmdProof},
 		{"proof", "verify [proof.json]", "re-check the SHA-256 of every evidence and report file proof.json records", cmdProof},
+		{"history", "[--out DIR] [--runs N] DIR", "render docs/TESTS/HISTORY.md and its chart from a folder of earlier runs' proof.json", cmdHistory},
 		{"lint", "[PLAN ...]", "check the work plan's rules: one WIP item, at most 3 NEXT, a DoD on each, dated DONE entries", cmdLint},
 		{"mutants", "[--target T] [--out DIR] [fault ...]", "the kill matrix: turn on each fault switch of the reference shop and check its spec goes red", cmdMutants},
 		{"config", "", "list every configuration variable with its default and meaning", cmdConfig},
@@ -90,5 +92,5 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  smokeproof %-8s %s\n      %s\n", c.name, c.args, c.summary)
 	}
 	fmt.Fprintln(w, "\nEvery command takes --help. Configuration comes from SMOKE_* variables: see docs/running.md.")
-	fmt.Fprintln(w, "\nExit codes: 0 all proven · 1 a bullet failed (or a lint rule, or a digest) · 2 bad usage or configuration · 3 the run could not happen.")
+	fmt.Fprintln(w, "\nExit codes: 0 all proven · 1 a bullet failed (❌; or a lint rule, or a digest) · 2 bad usage or configuration · 3 the run could not happen · 4 no bullet failed but one could not be checked (⚠ broken).")
 }

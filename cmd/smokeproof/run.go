@@ -57,6 +57,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	filter := fs.String("label-filter", "", "Ginkgo label filter, e.g. 'dod: containsAny {CHECKOUT-SMOKE}'")
 	out := fs.String("out", "", "output directory (default $SMOKE_OUT or out)")
 	procs := fs.Int("procs", 2, "parallel Ginkgo processes per suite")
+	gh := fs.String("github", "auto", "GitHub Actions annotations and step summary: auto (when GITHUB_ACTIONS=true), on or off")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: smokeproof run [flags] [suite ...]\n\nRuns the suites (all of suites/ by default, or the named ones) with the pinned Ginkgo CLI,\nthen prints the DoD bullets that did not pass. Flags:")
 		fs.PrintDefaults()
@@ -65,6 +66,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	cfg, err := loadConfig(map[string]string{"SMOKE_TARGET": *targetName, "SMOKE_OUT": *out})
+	if err != nil {
+		return err
+	}
+	ghOn, err := githubOn(*gh)
 	if err != nil {
 		return err
 	}
@@ -89,11 +94,13 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	cmd := exec.CommandContext(ctx, "go", gargs...)
 	cmd.Dir, cmd.Stdout, cmd.Stderr = root, stdout, stderr
 	runErr := cmd.Run()
-	return summarize(outDir, runErr, stdout)
+	return summarize(outDir, runErr, stdout, ghOn)
 }
 
 // summarize prints the bullets that did not pass and turns the outcome into an exit code.
-func summarize(outDir string, runErr error, stdout io.Writer) error {
+// With github, it first annotates the failures for GitHub Actions and writes the step
+// summary.
+func summarize(outDir string, runErr error, stdout io.Writer, github bool) error {
 	paths, _ := filepath.Glob(filepath.Join(outDir, "reports", "*.json"))
 	if len(paths) == 0 {
 		if runErr != nil {
@@ -109,12 +116,19 @@ func summarize(outDir string, runErr error, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	defer browserHint(run, stdout) // the summary's last line
 	docs, _ := run.Documents()
 	fmt.Fprintln(stdout, "\nsmokeproof: documents")
 	for _, d := range docs {
 		fmt.Fprintf(stdout, "  %s\n", filepath.Join(outDir, d.Path))
 	}
 	fmt.Fprintf(stdout, "  %s\n", filepath.Join(outDir, "proof.json"))
+	if github {
+		githubAnnotate(stdout, run)
+		if err := githubSummary(run, nil); err != nil {
+			return err
+		}
+	}
 	if err := verdict(run, stdout); err != nil {
 		return err
 	}
@@ -125,18 +139,30 @@ func summarize(outDir string, runErr error, stdout io.Writer) error {
 	return nil
 }
 
-// verdict prints the failed bullets of run and returns the exit error for them, or
-// for a suite-level problem; nil when the run is green.
+// verdict prints the failed (❌) and broken (⚠) bullets of run and returns the exit
+// error for them: exitFailed when a bullet failed, exitBroken when none failed but one
+// broke or a suite had a problem; nil when the run is green.
 func verdict(run *report.Run, stdout io.Writer) error {
-	if failed := run.Failed(); len(failed) > 0 {
+	failed, broken := run.Failed(), run.Broken()
+	if len(failed) > 0 {
 		fmt.Fprintf(stdout, "\nsmokeproof: %d DoD bullet(s) failed:\n", len(failed))
 		for _, b := range failed {
 			fmt.Fprintf(stdout, "  ❌ %s — %s\n", b.Bullet.ID(), b.Reason)
 		}
-		return &exitError{exitFailed, ""}
 	}
-	if !run.OK() {
-		return &exitError{exitFailed, fmt.Sprintf("a suite-level problem: %s", strings.Join(run.Problems, "; "))}
+	if len(broken) > 0 {
+		fmt.Fprintf(stdout, "\nsmokeproof: %d DoD bullet(s) could not be checked (broken: for whoever runs the job, not the app's developers):\n", len(broken))
+		for _, b := range broken {
+			fmt.Fprintf(stdout, "  ⚠ %s — %s\n", b.Bullet.ID(), b.Reason)
+		}
+	}
+	switch {
+	case len(failed) > 0:
+		return &exitError{exitFailed, ""}
+	case len(broken) > 0:
+		return &exitError{exitBroken, ""}
+	case !run.OK():
+		return &exitError{exitBroken, fmt.Sprintf("a suite-level problem: %s", strings.Join(run.Problems, "; "))}
 	}
 	return nil
 }
@@ -193,7 +219,7 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := report.WriteAll(cfg.OutDir(), reports...); err != nil {
 		return err
 	}
-	return summarize(cfg.OutDir(), nil, stdout)
+	return summarize(cfg.OutDir(), nil, stdout, false)
 }
 
 func cmdVersion(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -25,7 +25,7 @@ type Config struct {
 	Faults string `env:"SHOP_FAULTS" help:"comma list of the reference shop's fault switches to turn on (embedded and containers only), e.g. wrong-tax"`
 
 	AllowWrites string        `env:"SMOKE_ALLOW_WRITES" help:"true lets specs labelled writes run; default true on embedded and containers, false on live"`
-	Browser     string        `env:"SMOKE_BROWSER" default:"on" help:"on runs the headless-Chromium frontend check; off reports it as not run"`
+	Browser     string        `env:"SMOKE_BROWSER" default:"auto" help:"auto runs the headless-Chromium frontend check when Chromium is found and reports it as not run when it is not; require (what CI sets; on is the same) makes a missing browser break the check and fail the run; off reports it as not run"`
 	MailWait    time.Duration `env:"SMOKE_MAIL_WAIT" default:"10s" help:"how long to wait for a confirmation e-mail"`
 	HTTPTimeout time.Duration `env:"SMOKE_HTTP_TIMEOUT" default:"10s" help:"timeout of every HTTP call to the target"`
 
@@ -124,8 +124,8 @@ func (c Config) Validate() error {
 	if c.AllowWrites != "" && c.AllowWrites != "true" && c.AllowWrites != "false" {
 		errs = append(errs, fmt.Errorf("SMOKE_ALLOW_WRITES=%q must be true or false", c.AllowWrites))
 	}
-	if c.Browser != "on" && c.Browser != "off" {
-		errs = append(errs, fmt.Errorf("SMOKE_BROWSER=%q must be on or off", c.Browser))
+	if !slices.Contains([]string{"auto", "require", "on", "off"}, c.Browser) {
+		errs = append(errs, fmt.Errorf("SMOKE_BROWSER=%q must be auto, require or off", c.Browser))
 	}
 	for name, d := range map[string]time.Duration{"SMOKE_MAIL_WAIT": c.MailWait, "SMOKE_HTTP_TIMEOUT": c.HTTPTimeout, "SMOKE_STARTUP_WAIT": c.StartupWait} {
 		if d <= 0 {
@@ -170,8 +170,12 @@ func (c Config) WritesAllowed(owned bool) bool {
 	return owned
 }
 
-// BrowserOn reports whether the headless-browser specs run.
+// BrowserOn reports whether the headless-browser specs may run (auto or require).
 func (c Config) BrowserOn() bool { return c.Browser != "off" }
+
+// BrowserRequired reports whether a missing browser breaks the browser specs
+// (SMOKE_BROWSER=require, or on) instead of leaving them out (auto).
+func (c Config) BrowserRequired() bool { return c.Browser == "require" || c.Browser == "on" }
 
 // AppEnvMap parses SMOKE_APP_ENV ("K=V,K2=V2").
 func (c Config) AppEnvMap() (map[string]string, error) {

@@ -34,6 +34,8 @@ func (s Status) Mark() string {
 		return "✅"
 	case Failed:
 		return "❌"
+	case Broken:
+		return "⚠"
 	case Manual:
 		return "✍"
 	default:
@@ -58,6 +60,8 @@ func (r Result) Mark() string {
 		return "✅"
 	case NotDone:
 		return "❌"
+	case NotChecked:
+		return "⚠"
 	default:
 		return "⏸"
 	}
@@ -74,6 +78,7 @@ type SpecFailure struct {
 	Message  string // Ginkgo's failure message: for Gomega, expected vs observed
 	Location string // file:line, relative to the repository
 	Node     string // the node that failed: "It", "BeforeEach", ...
+	Broken   string // why the spec broke (⚠) rather than failed (❌); "" for a failed assertion
 }
 
 // SpecResult is one It of the run, with what it recorded.
@@ -101,6 +106,8 @@ func (s *SpecResult) Mark() string {
 	switch {
 	case s.State.Is(types.SpecStatePassed):
 		return "✅"
+	case s.IsBroken():
+		return "⚠"
 	case s.State.Is(types.SpecStateFailureStates):
 		return "❌"
 	default:
@@ -179,8 +186,12 @@ func (r *Run) Result() Result {
 		switch it.Result {
 		case NotDone:
 			return NotDone
+		case NotChecked:
+			res = NotChecked
 		case Incomplete:
-			res = Incomplete
+			if res == Done {
+				res = Incomplete
+			}
 		}
 	}
 	if len(r.Items) == 0 {
@@ -202,8 +213,9 @@ func (r *Run) Failed() []BulletStatus {
 	return out
 }
 
-// OK reports whether nothing failed: no ❌ bullet and no suite-level failure.
-func (r *Run) OK() bool { return len(r.Failed()) == 0 && len(r.Problems) == 0 }
+// OK reports whether nothing failed or broke: no ❌ or ⚠ bullet and no suite-level
+// failure.
+func (r *Run) OK() bool { return len(r.Failed()) == 0 && len(r.Broken()) == 0 && len(r.Problems) == 0 }
 
 // suiteRun is what Build learns from one report.
 type suiteRun struct {
@@ -372,6 +384,7 @@ func readSpec(registry []dod.Item, rep *types.Report, sp *types.SpecReport) (*Sp
 			Message:  failureText(sp.Failure),
 			Location: location(sp.Failure.Location),
 			Node:     failureNode(sp),
+			Broken:   brokenReason(sp),
 		}
 		failedAt = sp.Failure.TimelineLocation.Order
 	}
@@ -661,8 +674,8 @@ func buildItem(item dod.Item, runs []*suiteRun, specs []*SpecResult, merged evid
 const NotApplicable = "not applicable: "
 
 func checkedStatus(bs *BulletStatus, setupFail string) {
-	var passed, failed, ran, na int
-	var firstFailed, firstNotRun *SpecResult
+	var passed, failed, broken, ran, na int
+	var firstFailed, firstBroken, firstNotRun *SpecResult
 	for _, s := range bs.Specs {
 		switch {
 		case s.State.Is(types.SpecStateSkipped) && strings.HasPrefix(s.Reason, NotApplicable):
@@ -670,6 +683,11 @@ func checkedStatus(bs *BulletStatus, setupFail string) {
 		case s.State.Is(types.SpecStatePassed):
 			passed++
 			ran++
+		case s.IsBroken():
+			broken++
+			if firstBroken == nil {
+				firstBroken = s
+			}
 		case s.State.Is(types.SpecStateFailureStates):
 			failed++
 			ran++
@@ -685,8 +703,10 @@ func checkedStatus(bs *BulletStatus, setupFail string) {
 	switch {
 	case failed > 0:
 		bs.Status, bs.Reason = Failed, firstFailed.oneLine()
+	case broken > 0:
+		bs.Status, bs.Reason = Broken, firstBroken.Failure.Broken+": "+firstBroken.oneLine()
 	case ran == 0 && setupFail != "":
-		bs.Status, bs.Reason = Failed, "suite setup failed: "+setupFail
+		bs.Status, bs.Reason = Broken, "suite setup failed: "+setupFail
 	case len(bs.Specs) == na:
 		bs.Status, bs.Reason = NotRun, "not run: no spec ran"
 	case passed == len(bs.Specs)-na:
@@ -728,7 +748,7 @@ func derivedStatus(bs *BulletStatus, all []BulletStatus) {
 
 // verdict decides an item's result from its bullets.
 func verdict(bullets []BulletStatus) (Result, string) {
-	var first *BulletStatus
+	var first, firstBroken *BulletStatus
 	res := Done
 	for i := range bullets {
 		b := &bullets[i]
@@ -737,12 +757,19 @@ func verdict(bullets []BulletStatus) (Result, string) {
 			if first == nil || (first.Bullet.Kind != dod.Checked && b.Bullet.Kind == dod.Checked) {
 				first = b
 			}
+		case Broken:
+			if firstBroken == nil {
+				firstBroken = b
+			}
 		case NotRun:
 			res = Incomplete
 		}
 	}
 	if first != nil {
 		return NotDone, plainText(first.Bullet.Text) + " — " + first.Reason
+	}
+	if firstBroken != nil {
+		return NotChecked, plainText(firstBroken.Bullet.Text) + " — " + firstBroken.Reason
 	}
 	return res, ""
 }
@@ -789,14 +816,8 @@ func oneLine(msg string) string {
 	return shorten(out, 160)
 }
 
-// shorten cuts s to at most n runes, ending with "…" when cut.
-func shorten(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return strings.TrimSpace(string(r[:n-1])) + "…"
-}
+// shorten cuts s to about n runes without cutting a sentence (see dod.Clip).
+func shorten(s string, n int) string { return dod.Clip(s, n) }
 
 // plainText removes Markdown code marks from a bullet text.
 func plainText(s string) string { return strings.ReplaceAll(s, "`", "") }

@@ -116,6 +116,9 @@ func (v *view) opening() {
 	if it.Result == NotDone {
 		rows = append(rows, []string{"First failure", cell(it.Reason)})
 	}
+	if it.Result == NotChecked {
+		rows = append(rows, []string{"Could not check", cell(it.Reason)})
+	}
 	rows = append(rows, []string{"Run", cell(fmt.Sprintf("%s · %s · %s", utc(it.Started), dur(it.Duration), specCounts(it.Specs)))})
 	rows = append(rows, []string{"Target", cell(targetLine(it.Facts))})
 	if it.Facts.Faults != "" {
@@ -133,7 +136,7 @@ func (v *view) opening() {
 		rows = append(rows, []string{"Excluded", ex})
 	}
 	for _, p := range it.Problems {
-		rows = append(rows, []string{"Suite problem", "❌ " + cell(p)})
+		rows = append(rows, []string{"Suite problem", "⚠ " + cell(p)})
 	}
 	rows = append(rows, []string{"Reproduce", codeCell(reproduce(it.Facts, it.Item.ID, it.Item.Suite))})
 	v.d.table([]string{"Result", resultLine(it)}, rows)
@@ -185,6 +188,9 @@ func resultLine(it *ItemResult) string {
 	}
 	if n := counts[Failed]; n > 0 {
 		s += fmt.Sprintf(" · %d failed", n)
+	}
+	if n := counts[Broken]; n > 0 {
+		s += fmt.Sprintf(" · %d broken (not checked)", n)
 	}
 	if n := counts[NotRun]; n > 0 {
 		s += fmt.Sprintf(" · %d not run", n)
@@ -321,6 +327,8 @@ func (v *view) evidence() {
 			v.d.para(fmt.Sprintf("✅ **Proven** — %s passed.", plural(len(b.Specs), "spec", "specs")))
 		case Failed:
 			v.d.para("❌ **Failed** — " + esc(b.Reason))
+		case Broken:
+			v.d.para("⚠ **Broken**, the harness could not check it — " + esc(b.Reason))
 		default:
 			v.d.para("⏸ **Not proven** — " + esc(b.Reason))
 		}

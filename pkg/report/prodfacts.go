@@ -40,7 +40,7 @@ func (v *view) prodFactsHead() {
 	notRun := ""
 	for _, b := range v.it.Bullets {
 		switch b.Status {
-		case Failed:
+		case Failed, Broken:
 			failedBullets++
 		case NotRun:
 			if notRun == "" {

@@ -93,7 +93,12 @@ func WriteSuite(o SuiteOutput) error {
 	if err := WriteFile(filepath.Join(o.Out, "report.json"), merged); err != nil {
 		return err
 	}
-	if err := reporters.GenerateJUnitReportWithConfig(mergeForJUnit(reports), filepath.Join(o.Out, "junit.xml"), reporters.JunitReportConfig{OmitLeafNodeType: true}); err != nil {
+	junit := mergeForJUnit(reports)
+	if err := reporters.GenerateJUnitReportWithConfig(junit, filepath.Join(o.Out, "junit.xml"), reporters.JunitReportConfig{OmitLeafNodeType: true}); err != nil {
+		return err
+	}
+	// <failure> for an assertion about the app, <error> for a check that broke.
+	if err := ClassifyJUnit(filepath.Join(o.Out, "junit.xml"), junit); err != nil {
 		return err
 	}
 	run, err := Build(reports...)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/smokeproof/smokeproof/pkg/browser"
 	"github.com/smokeproof/smokeproof/pkg/config"
 	"github.com/smokeproof/smokeproof/pkg/evidence"
 )
@@ -156,8 +157,12 @@ func Exclusions(cfg config.Config) ([]evidence.Exclusion, error) {
 	if !caps.StopDB {
 		ex = append(ex, evidence.Exclusion{Label: "stop-db", Reason: "the harness cannot take this target's database away"})
 	}
-	if !cfg.BrowserOn() {
+	switch {
+	case !cfg.BrowserOn():
 		ex = append(ex, evidence.Exclusion{Label: "browser", Reason: "browser disabled (SMOKE_BROWSER=off)"})
+	case !cfg.BrowserRequired() && browser.Missing():
+		// SMOKE_BROWSER=auto: not run by choice, with a hint; require breaks the spec instead.
+		ex = append(ex, evidence.Exclusion{Label: "browser", Reason: browser.NotFoundReason})
 	}
 	return ex, nil
 }
