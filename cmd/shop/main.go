@@ -39,9 +39,9 @@ Usage:
   shop selftest [--junit FILE|-]
                   run the shop's own contract checks in-process against a fresh
                   scratch database on SHOP_DB_DSN's server (created, then
-                  dropped), or an in-memory database when SHOP_DB_DSN is unset,
-                  with SHOP_FAULTS on; --junit writes JUnit XML (- for stdout);
-                  exits 1 when a check fails
+                  dropped; the user needs CREATE and DROP), with SHOP_FAULTS
+                  on; --junit writes JUnit XML (- for stdout); exits 1 when a
+                  check fails
   shop --help     show this help
 
 Environment:

@@ -78,6 +78,7 @@ func TestConfigMistakesExit2Fast(t *testing.T) {
 		"selftest arg":    {[]string{"selftest", "--verbose"}, nil, "only --junit"},
 		"junit no file":   {[]string{"selftest", "--junit"}, nil, "needs a file name"},
 		"selftest faults": {[]string{"selftest"}, map[string]string{"SHOP_FAULTS": "typo"}, `"typo"`},
+		"selftest no DSN": {[]string{"selftest"}, nil, "SHOP_DB_DSN is not set"},
 	}
 	for name, c := range cases {
 		var out, errb bytes.Buffer

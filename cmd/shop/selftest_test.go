@@ -85,9 +85,25 @@ func readJUnit(t *testing.T, b []byte) junitDoc {
 	return d
 }
 
-func TestSelftestInMemoryPassesAndWritesJUnit(t *testing.T) {
+// selftestEnv returns SHOP_* settings naming a database on an embedded server of
+// the test's own, plus extra.
+func selftestEnv(t *testing.T, extra map[string]string) map[string]string {
+	t.Helper()
+	srv, err := embeddb.Start(context.Background(), embeddb.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	env := map[string]string{"SHOP_DB_DSN": srv.DSN(""), "SHOP_DB_WAIT": "5"}
+	for k, v := range extra {
+		env[k] = v
+	}
+	return env
+}
+
+func TestSelftestPassesAndWritesJUnit(t *testing.T) {
 	var out, errb bytes.Buffer
-	if code := run(context.Background(), []string{"selftest", "--junit", "-"}, envOf(nil), &out, &errb); code != 0 {
+	if code := run(context.Background(), []string{"selftest", "--junit", "-"}, envOf(selftestEnv(t, nil)), &out, &errb); code != 0 {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out.String(), errb.String())
 	}
 	if d := readJUnit(t, out.Bytes()); d.Failures != 0 {
@@ -108,7 +124,7 @@ func TestSelftestCatchesFaults(t *testing.T) {
 		t.Run(string(fault), func(t *testing.T) {
 			file := filepath.Join(t.TempDir(), "junit.xml")
 			var out, errb bytes.Buffer
-			code := run(context.Background(), []string{"selftest", "--junit", file}, envOf(map[string]string{"SHOP_FAULTS": string(fault)}), &out, &errb)
+			code := run(context.Background(), []string{"selftest", "--junit", file}, envOf(selftestEnv(t, map[string]string{"SHOP_FAULTS": string(fault)})), &out, &errb)
 			if code != 1 || !strings.Contains(errb.String(), "self-test checks failed") {
 				t.Errorf("exit %d, stderr %q; want 1 and the count of failed checks", code, errb.String())
 			}
