@@ -188,3 +188,22 @@ func TestSelftestUsesAScratchDatabase(t *testing.T) {
 		t.Errorf("the configured database got %d tables (%v), want it untouched", tables, err)
 	}
 }
+
+// BenchmarkSelftest measures one whole `shop selftest` (scratch database,
+// migrate, seed, every check, drop) against an embedded server: the cost of the
+// app test command per kill-matrix pass.
+func BenchmarkSelftest(b *testing.B) {
+	srv, err := embeddb.Start(context.Background(), embeddb.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	env := envOf(map[string]string{"SHOP_DB_DSN": srv.DSN(""), "SHOP_DB_WAIT": "5"})
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), []string{"selftest"}, env, &out, &errb); code != 0 {
+			b.Fatalf("exit %d: %s%s", code, out.String(), errb.String())
+		}
+	}
+}
