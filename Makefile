@@ -27,11 +27,13 @@ unit: ## unit, contract and harness tests (plain go test)
 mutants: ## the kill matrix: every fault switch of the reference shop must turn its spec red
 	$(GO) run ./cmd/smokeproof mutants
 
-lint: ## gofmt, go vet (and staticcheck when installed)
+lint: ## gofmt, go vet and staticcheck (installed by make deps)
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
-	@if command -v staticcheck >/dev/null; then staticcheck ./...; fi
+	@sc=$$(command -v staticcheck || echo "$$($(GO) env GOPATH)/bin/staticcheck"); \
+	  if [ ! -x "$$sc" ]; then echo "lint: staticcheck is missing: run make deps (or go install honnef.co/go/tools/cmd/staticcheck@v0.8.2)"; exit 1; fi; \
+	  "$$sc" ./...
 
 containers: ## the suites and the kill matrix against throwaway containers (after make images)
 	SMOKE_TARGET=containers SMOKE_OUT=$(SMOKE_OUT)/containers $(GO) run ./cmd/smokeproof run

@@ -160,13 +160,13 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Writes reports whether specs labelled `writes` may run: SMOKE_ALLOW_WRITES when
-// set, else true except on live.
-func (c Config) Writes() bool {
+// WritesAllowed reports whether specs labelled `writes` may run: SMOKE_ALLOW_WRITES
+// when set, else whether the harness owns the target (its data is throwaway).
+func (c Config) WritesAllowed(owned bool) bool {
 	if c.AllowWrites != "" {
 		return c.AllowWrites == "true"
 	}
-	return c.Target != "live"
+	return owned
 }
 
 // BrowserOn reports whether the headless-browser specs run.

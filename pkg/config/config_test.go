@@ -20,7 +20,7 @@ func TestDefaults(t *testing.T) {
 	if err := c.Validate(); err != nil {
 		t.Fatalf("defaults do not validate: %v", err)
 	}
-	if c.Target != "embedded" || c.MailWait != 10*time.Second || !c.Writes() || !c.BrowserOn() || c.AppPort != 8080 {
+	if c.Target != "embedded" || c.MailWait != 10*time.Second || !c.WritesAllowed(true) || !c.BrowserOn() || c.AppPort != 8080 {
 		t.Errorf("unexpected defaults: %+v", c)
 	}
 }
@@ -56,13 +56,13 @@ func TestBadValues(t *testing.T) {
 	}
 }
 
-func TestLiveIsReadOnlyByDefault(t *testing.T) {
+func TestNotOwnedIsReadOnlyByDefault(t *testing.T) {
 	c, _ := config.Load(env(map[string]string{"SMOKE_TARGET": "live", "SMOKE_BASE_URL": "https://x.test"}))
-	if c.Writes() {
+	if c.WritesAllowed(false) {
 		t.Error("live allows writes without opt-in")
 	}
 	c, _ = config.Load(env(map[string]string{"SMOKE_TARGET": "live", "SMOKE_BASE_URL": "https://x.test", "SMOKE_ALLOW_WRITES": "true"}))
-	if !c.Writes() {
+	if !c.WritesAllowed(false) {
 		t.Error("opt-in ignored")
 	}
 }

@@ -383,6 +383,8 @@ func readSpec(registry []dod.Item, rep *types.Report, sp *types.SpecReport) (*Sp
 		msg := oneLine(sp.Failure.Message)
 		if rest, ok := strings.CutPrefix(msg, "Spec skipped because "); ok {
 			s.Reason = "not run: " + rest
+		} else if strings.HasPrefix(msg, NotApplicable) {
+			s.Reason = msg
 		} else {
 			s.Reason = "not run on this target: " + msg
 		}
@@ -641,11 +643,17 @@ func buildItem(item dod.Item, runs []*suiteRun, specs []*SpecResult, merged evid
 	return it
 }
 
+// NotApplicable starts the skip message of a spec whose check does not apply to the
+// target (no certificate on a plain-http site): it neither proves nor blocks its bullet.
+const NotApplicable = "not applicable: "
+
 func checkedStatus(bs *BulletStatus, setupFail string) {
-	var passed, failed, ran int
+	var passed, failed, ran, na int
 	var firstFailed, firstNotRun *SpecResult
 	for _, s := range bs.Specs {
 		switch {
+		case s.State.Is(types.SpecStateSkipped) && strings.HasPrefix(s.Reason, NotApplicable):
+			na++
 		case s.State.Is(types.SpecStatePassed):
 			passed++
 			ran++
@@ -666,14 +674,14 @@ func checkedStatus(bs *BulletStatus, setupFail string) {
 		bs.Status, bs.Reason = Failed, firstFailed.oneLine()
 	case ran == 0 && setupFail != "":
 		bs.Status, bs.Reason = Failed, "suite setup failed: "+setupFail
-	case len(bs.Specs) == 0:
+	case len(bs.Specs) == na:
 		bs.Status, bs.Reason = NotRun, "not run: no spec ran"
-	case passed == len(bs.Specs):
+	case passed == len(bs.Specs)-na:
 		bs.Status = Passed
 	default:
 		bs.Status, bs.Reason = NotRun, firstNotRun.Reason
 		if passed > 0 {
-			bs.Reason = fmt.Sprintf("%d of %d specs passed; %s", passed, len(bs.Specs), firstNotRun.Reason)
+			bs.Reason = fmt.Sprintf("%d of %d specs passed; %s", passed, len(bs.Specs)-na, firstNotRun.Reason)
 		}
 	}
 }

@@ -318,7 +318,7 @@ func (v *view) linkState(bullets []string, anchors map[string]map[string]string)
 			ls.cells = append(ls.cells, fmt.Sprintf("⏸ %s — not in this run: its suite%s did not run", code(id), suite))
 			continue
 		}
-		ref := code(id)
+		var ref string
 		if it.Item.ID == v.it.Item.ID {
 			ref = fmt.Sprintf("[%s](#%s)", code(id), v.d.ref(bulletKey(id)))
 		} else {

@@ -5,7 +5,7 @@ package auth_test
 import (
 	"testing"
 
-	"github.com/smokeproof/smokeproof/pkg/spec"
+	"github.com/smokeproof/smokeproof/pkg/suite"
 )
 
-func TestAuth(t *testing.T) { spec.Run(t, "auth", "Auth routes verification") }
+func TestAuth(t *testing.T) { suite.Run(t, "auth", "Auth routes verification") }

@@ -4,7 +4,7 @@ package catalog_test
 import (
 	"testing"
 
-	"github.com/smokeproof/smokeproof/pkg/spec"
+	"github.com/smokeproof/smokeproof/pkg/suite"
 )
 
-func TestCatalog(t *testing.T) { spec.Run(t, "catalog", "Products list verification") }
+func TestCatalog(t *testing.T) { suite.Run(t, "catalog", "Products list verification") }

@@ -5,7 +5,7 @@ package checkout_test
 import (
 	"testing"
 
-	"github.com/smokeproof/smokeproof/pkg/spec"
+	"github.com/smokeproof/smokeproof/pkg/suite"
 )
 
-func TestCheckout(t *testing.T) { spec.Run(t, "checkout", "Checkout flow smoke test") }
+func TestCheckout(t *testing.T) { suite.Run(t, "checkout", "Checkout flow smoke test") }

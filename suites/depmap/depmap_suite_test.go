@@ -7,7 +7,7 @@ package depmap_test
 import (
 	"testing"
 
-	"github.com/smokeproof/smokeproof/pkg/spec"
+	"github.com/smokeproof/smokeproof/pkg/suite"
 )
 
-func TestDepmap(t *testing.T) { spec.Run(t, "depmap", "Data dependency map") }
+func TestDepmap(t *testing.T) { suite.Run(t, "depmap", "Data dependency map") }

@@ -6,7 +6,7 @@ package permissions_test
 import (
 	"testing"
 
-	"github.com/smokeproof/smokeproof/pkg/spec"
+	"github.com/smokeproof/smokeproof/pkg/suite"
 )
 
-func TestPermissions(t *testing.T) { spec.Run(t, "permissions", "Producer permissions audit") }
+func TestPermissions(t *testing.T) { suite.Run(t, "permissions", "Producer permissions audit") }

@@ -10,7 +10,7 @@ package prodfacts_test
 import (
 	"testing"
 
-	"github.com/smokeproof/smokeproof/pkg/spec"
+	"github.com/smokeproof/smokeproof/pkg/suite"
 )
 
-func TestProdFacts(t *testing.T) { spec.Run(t, "prodfacts", "PROD FACTS - Last Check") }
+func TestProdFacts(t *testing.T) { suite.Run(t, "prodfacts", "PROD FACTS - Last Check") }
