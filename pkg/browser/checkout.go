@@ -49,6 +49,7 @@ type Page struct {
 	Path   string // path and query, no host
 	Status int
 	Millis float64 // from the request to the response headers
+	Bytes  int     // bytes received for the document, as the browser counted them (0 for a redirect)
 }
 
 // CartRow is one [data-testid=cart-row] of the cart page.
@@ -98,7 +99,7 @@ func (b *Browser) Checkout(ctx context.Context, f CheckoutFlow) (*CheckoutResult
 	if f.ProductID < 1 {
 		return res, fmt.Errorf("checkout flow: the product id must be positive, not %d", f.ProductID)
 	}
-	log := &pageLog{pending: map[network.RequestID]pendingPage{}}
+	log := &pageLog{pending: map[network.RequestID]pendingPage{}, loading: map[network.RequestID]int{}}
 	stop, err := log.listen(b.tab)
 	if err != nil {
 		return res, fmt.Errorf("checkout flow: listen to the browser's requests: %w", err)
@@ -372,6 +373,10 @@ func (b *Browser) confirmationStep(c context.Context, res *CheckoutResult) error
 	u, err := landed(c, resp, "submitting checkout-form", isOrder, "/orders/{id}")
 	if err != nil {
 		shootAnyway(c)
+		if got, e := chromedp.Run(c, chromedp.Evaluate[orderJSON](orderJS)); e == nil && got.Confirmation {
+			res.OrderID = got.ID
+			return fmt.Errorf("%w (it shows order-confirmation with order-id %q there, an address a reload would post again)", err, got.ID)
+		}
 		return err
 	}
 	res.ConfirmedURL = u.String()
@@ -407,6 +412,7 @@ func (b *Browser) confirmationStep(c context.Context, res *CheckoutResult) error
 type pageLog struct {
 	mu      sync.Mutex
 	pending map[network.RequestID]pendingPage
+	loading map[network.RequestID]int // index in pages of a document whose body is loading
 	pages   []Page
 }
 
@@ -443,7 +449,13 @@ func (l *pageLog) event(ev any) {
 			return
 		}
 		delete(l.pending, ev.RequestID)
+		l.loading[ev.RequestID] = len(l.pages)
 		l.pages = append(l.pages, Page{Method: p.method, Path: p.path, Status: int(ev.Response.Status), Millis: ms(ev.Timestamp.Float64() - p.at)})
+	case *network.EventLoadingFinished:
+		if i, ok := l.loading[ev.RequestID]; ok {
+			delete(l.loading, ev.RequestID)
+			l.pages[i].Bytes = int(ev.EncodedDataLength)
+		}
 	}
 }
 

@@ -42,7 +42,7 @@ var _ = Describe("Checkout in a browser", func() {
 		for _, p := range res.Pages {
 			spec.Record(evidence.Record{Kind: evidence.KindHTTP, HTTP: &evidence.HTTP{
 				Caller: "consumer (browser)", CallerClass: evidence.ClassConsumer,
-				Method: p.Method, Path: p.Path, Status: p.Status, Millis: p.Millis,
+				Method: p.Method, Path: p.Path, Status: p.Status, Millis: p.Millis, ResponseBytes: p.Bytes,
 			}})
 		}
 		Expect(flowErr).NotTo(HaveOccurred(), "the checkout flow in the browser")
