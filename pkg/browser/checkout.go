@@ -77,20 +77,21 @@ type CheckoutResult struct {
 	OrderTotal   string      // text of order-total, e.g. "2.64"
 	OrderStatus  string      // text of order-status, e.g. "pending"
 	OrderItems   []OrderItem // the confirmation's order-item rows
-	ConfirmedURL string      // the confirmation page's address, e.g. …/orders/12
+	ConfirmedURL string      // the confirmation page's address, e.g. …/orders/12 (the reference shop's)
 }
 
 // Checkout does what a person does to buy a product: sign in at /auth/login, open
 // /products/{id}, type the quantity and click add-to-cart-submit, land on the cart, follow
 // checkout-link, choose the shipping and click checkout-submit, land on the order
-// confirmation and read the order id from it. It takes a screenshot at each step.
+// confirmation (order-confirmation) and read the order id from it. It takes a screenshot at each step.
 //
 // It returns an error naming the step and what was missing when a page does not load,
 // answers an HTTP error, sends the browser back to /auth/login, lacks one of the
 // contract's data-testid elements, shows an error-toast, when the cart has no row for
-// the product with the quantity typed, when the checkout does not land on
-// /orders/{id}, or when the confirmation's order-id is empty or differs from its
-// data-order-id or the address.
+// the product with the quantity typed, or when the confirmation's order-id is empty or
+// differs from its data-order-id or from the id of an /orders/{id} address. Where the
+// confirmation lives is left to the app: whether the order exists is the database's to
+// say, so the caller looks the order id up there.
 func (b *Browser) Checkout(ctx context.Context, f CheckoutFlow) (*CheckoutResult, error) {
 	res := &CheckoutResult{}
 	if f.Quantity < 1 {
@@ -366,17 +367,12 @@ func (b *Browser) confirmationStep(c context.Context, res *CheckoutResult) error
 	if err != nil {
 		return fmt.Errorf("click checkout-submit: %w", err)
 	}
-	isOrder := func(p string) bool {
-		_, id, ok := strings.Cut(p, "/orders/")
-		return ok && id != "" && !strings.Contains(strings.Trim(id, "/"), "/")
-	}
-	u, err := landed(c, resp, "submitting checkout-form", isOrder, "/orders/{id}")
+	// The page after the submit must be the confirmation; where it lives is the app's
+	// choice (the reference shop redirects to /orders/{id}): the database, not the
+	// address, proves the order.
+	u, err := landed(c, resp, "submitting checkout-form", nil, "")
 	if err != nil {
 		shootAnyway(c)
-		if got, e := chromedp.Run(c, chromedp.Evaluate[orderJSON](orderJS)); e == nil && got.Confirmation {
-			res.OrderID = got.ID
-			return fmt.Errorf("%w (it shows order-confirmation with order-id %q there, an address a reload would post again)", err, got.ID)
-		}
 		return err
 	}
 	res.ConfirmedURL = u.String()
@@ -395,14 +391,14 @@ func (b *Browser) confirmationStep(c context.Context, res *CheckoutResult) error
 	if err := need(c, what, "order-confirmation", "order-id", "order-total", "order-status", "order-item"); err != nil {
 		return err
 	}
-	_, pathID, _ := strings.Cut(u.Path, "/orders/")
+	_, pathID, onOrder := strings.Cut(u.Path, "/orders/")
 	pathID = strings.Trim(pathID, "/")
 	switch {
 	case got.ID == "":
 		return fmt.Errorf("%s shows an empty order-id", what)
 	case got.ID != got.DataID:
 		return fmt.Errorf("%s shows order-id %q but order-confirmation has data-order-id %q", what, got.ID, got.DataID)
-	case got.ID != pathID:
+	case onOrder && got.ID != pathID:
 		return fmt.Errorf("%s shows order-id %q but its address names order %q", what, got.ID, pathID)
 	}
 	return nil

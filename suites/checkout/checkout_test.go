@@ -19,7 +19,9 @@ import (
 // Specs that shop as spec.Buyer are Serial: on live every buyer is the one smoke
 // consumer, whose cart parallel specs would share.
 var _ = Describe("Checkout", func() {
-	It("adds two products to the cart, checks out and reads the order back", spec.DoD("CHECKOUT-SMOKE.flow", "CHECKOUT-SMOKE.api-201"), spec.Writes, Serial, func(ctx SpecContext) {
+	// The plan's "Manual test" (CHECKOUT-SMOKE.flow) is proven in a browser
+	// (browser_test.go); this is the same journey through the API.
+	It("adds two products to the cart, checks out and reads the order back", spec.DoD("CHECKOUT-SMOKE.api-201"), spec.Writes, Serial, func(ctx SpecContext) {
 		buyer, user := spec.Buyer(ctx)
 		first, second := twoProducts(ctx)
 
