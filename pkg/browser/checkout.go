@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -315,12 +316,15 @@ func (b *Browser) checkoutStep(c context.Context, f CheckoutFlow) error {
 		return err
 	}
 	if f.Shipping != "" {
+		opts, err := chromedp.Run(c, chromedp.Evaluate[[]string](`Array.from(document.querySelector('[data-testid="checkout-shipping"]').options || []).map(o => o.value)`))
+		if err != nil {
+			return fmt.Errorf("read the options of checkout-shipping of %s: %w", what, err)
+		}
+		if !slices.Contains(opts, f.Shipping) {
+			return fmt.Errorf("checkout-shipping of %s has no option %s (it has %s)", what, f.Shipping, strings.Join(opts, ", "))
+		}
 		if err := chromedp.Do(c, chromedp.SetValue(testID("checkout-shipping"), f.Shipping)); err != nil {
 			return fmt.Errorf("choose %s in checkout-shipping of %s: %w", f.Shipping, what, err)
-		}
-		got, err := chromedp.Run(c, chromedp.Evaluate[string](`document.querySelector('[data-testid="checkout-shipping"]').value`))
-		if err != nil || got != f.Shipping {
-			return fmt.Errorf("checkout-shipping of %s has no option %s (value %q, %v)", what, f.Shipping, got, err)
 		}
 	}
 	if f.Notes != "" {
