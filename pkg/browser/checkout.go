@@ -33,6 +33,9 @@ type CheckoutFlow struct {
 	Quantity  int    // typed into add-to-cart-quantity, 1..100
 	Shipping  string // chosen in checkout-shipping: HOME, COURIER or PICKUP; "" keeps the form's choice
 	Notes     string // typed into checkout-notes; "" leaves it empty
+	// OnStep, when set, is called with each step's name (a Step* constant) before the
+	// step starts, on the caller's goroutine: a spec narrates the steps with it.
+	OnStep func(step string)
 }
 
 // Shot is the screenshot of one step of a flow, taken once the step's page loaded and
@@ -111,6 +114,11 @@ func (b *Browser) Checkout(ctx context.Context, f CheckoutFlow) (*CheckoutResult
 		res.Pages = log.list()
 	}()
 
+	onStep := f.OnStep
+	if onStep == nil {
+		onStep = func(string) {}
+	}
+	onStep(StepSignIn)
 	if err := b.SignIn(ctx, f.WebBase, f.Email, f.Password); err != nil {
 		return res, fmt.Errorf("step %q: %w", StepSignIn, err)
 	}
@@ -124,7 +132,10 @@ func (b *Browser) Checkout(ctx context.Context, f CheckoutFlow) (*CheckoutResult
 		{StepCheckout, func(c context.Context) error { return b.checkoutStep(c, f) }},
 		{StepConfirmation, func(c context.Context) error { return b.confirmationStep(c, res) }},
 	}
-	for _, s := range steps {
+	for i, s := range steps {
+		if i > 0 {
+			onStep(s.name)
+		}
 		err := b.step(ctx, stepTimeout, func(c context.Context) error {
 			return s.run(withShot(c, s.name, res))
 		})

@@ -80,9 +80,15 @@ func TestCheckout(t *testing.T) {
 	needBrowser(t)
 	webBase, db := referenceShop(t, "")
 	b := startBrowser(t)
-	res, err := b.Checkout(context.Background(), flow(webBase))
+	f := flow(webBase)
+	var announced []string
+	f.OnStep = func(step string) { announced = append(announced, step) }
+	res, err := b.Checkout(context.Background(), f)
 	if err != nil {
 		t.Fatalf("Checkout: %v", err)
+	}
+	if got := strings.Join(announced, ", "); got != stepsOf(res.Shots) {
+		t.Errorf("OnStep announced %q, screenshots of %q", got, stepsOf(res.Shots))
 	}
 	if got, want := stepsOf(res.Shots), "sign in, product page, cart, checkout, confirmation"; got != want {
 		t.Errorf("screenshots of %q, want %q", got, want)

@@ -29,10 +29,17 @@ var _ = Describe("Checkout in a browser", func() {
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(b.Close)
 
-		By(fmt.Sprintf("signing in as a fresh consumer, adding %d × %s on its page, opening the cart, checking out with %s delivery", quantity, product.Name, shipping))
+		narration := map[string]string{
+			browser.StepSignIn:       "signing in as " + buyer.Email + " through the form at /auth/login",
+			browser.StepProduct:      fmt.Sprintf("opening the page of %s (/products/%d) and typing quantity %d", product.Name, product.ID, quantity),
+			browser.StepCart:         "clicking add-to-cart-submit and reading the cart it lands on",
+			browser.StepCheckout:     "following checkout-link and choosing " + shipping + " delivery",
+			browser.StepConfirmation: "clicking checkout-submit and reading the order id from the confirmation page",
+		}
 		res, flowErr := b.Checkout(ctx, browser.CheckoutFlow{
 			WebBase: spec.T().WebBase, Email: buyer.Email, Password: buyer.Password,
 			ProductID: product.ID, Quantity: quantity, Shipping: shipping,
+			OnStep: func(step string) { By(narration[step]) },
 		})
 		// The screenshots and pages are evidence whether or not the flow got through.
 		for i, s := range res.Shots {
@@ -45,7 +52,9 @@ var _ = Describe("Checkout in a browser", func() {
 				Method: p.Method, Path: p.Path, Status: p.Status, Millis: p.Millis, ResponseBytes: p.Bytes,
 			}})
 		}
-		Expect(flowErr).NotTo(HaveOccurred(), "the checkout flow in the browser")
+		if flowErr != nil {
+			Fail("the checkout flow in the browser failed at " + flowErr.Error())
+		}
 		Expect(res.Shots).To(HaveLen(5), "one screenshot per step")
 		spec.Note("the confirmation page %s shows order %s, total %s, status %s", res.ConfirmedURL, res.OrderID, res.OrderTotal, res.OrderStatus)
 
