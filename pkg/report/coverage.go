@@ -1,0 +1,76 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/smokeproof/smokeproof/pkg/contract"
+)
+
+// CoveragePath is where the contract coverage document goes, relative to the output
+// directory.
+const CoveragePath = contract.DocumentPath
+
+// Coverage returns the run's traceability matrix against the marketplace contract:
+// every spec of the run (once, however many bullets it proves) with its state,
+// location, the rules its "rule:<id>" labels claim and its recorded HTTP exchanges. It
+// returns an error naming every claimed rule the contract does not have; the coverage
+// is still built, without those claims.
+func (r *Run) Coverage() (*contract.Coverage, error) {
+	b := contract.NewBuilder(contract.Marketplace())
+	var errs []string
+	for _, s := range r.allSpecs() {
+		cs := contract.Spec{
+			Name:     s.Name,
+			State:    s.State.String(),
+			Location: s.Location,
+			Rules:    contract.RulesFromLabels(s.Labels),
+		}
+		for _, rec := range s.Evidence {
+			if rec.HTTP != nil {
+				cs.Exchanges = append(cs.Exchanges, *rec.HTTP)
+			}
+		}
+		if err := b.Add(cs); err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	cov := b.Build()
+	if len(errs) > 0 {
+		return cov, fmt.Errorf("%s", strings.Join(errs, "; "))
+	}
+	return cov, nil
+}
+
+// allSpecs returns every spec of the run once, in item order then source order.
+func (r *Run) allSpecs() []*SpecResult {
+	var out []*SpecResult
+	seen := map[*SpecResult]bool{}
+	for i := range r.Items {
+		for _, s := range r.Items[i].Specs {
+			if !seen[s] {
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// coverageDocument renders docs/TESTS/CONTRACT-COVERAGE.md. A rule label naming no rule
+// is a problem of the run, listed in the document's opening rather than dropped.
+func (r *Run) coverageDocument() (Document, *contract.Coverage) {
+	cov, err := r.Coverage()
+	h := contract.Header{Target: targetLine(r.Facts), Harness: r.Facts.Harness}
+	if !r.Started.IsZero() {
+		h.Run = fmt.Sprintf("%s · %s · %s", utc(r.Started), dur(r.Duration), plural(cov.Specs, "spec", "specs"))
+	}
+	if len(r.ReportFiles) > 0 {
+		h.Source = strings.Join(r.ReportFiles, ", ")
+	}
+	body := cov.Markdown(h)
+	if err != nil {
+		body = append(body, []byte("\n**Unknown rule labels:** "+esc(err.Error())+"\n")...)
+	}
+	return Document{Path: CoveragePath, Body: body}, cov
+}
