@@ -15,7 +15,7 @@ import (
 var routes = spec.DoD("AUTH-ROUTES.auth-routes")
 
 var _ = Describe("Auth routes", func() {
-	It("registers a consumer and answers 201 with a bearer token and no password hash", routes, spec.Writes, func(ctx SpecContext) {
+	It("registers a consumer and answers 201 with a bearer token and no password hash", routes, spec.Rules("register.201", "user.never-password-hash", "token.format", "users.role-enum"), spec.Writes, func(ctx SpecContext) {
 		email := fmt.Sprintf("register-%d@smoke.test", time.Now().UnixNano())
 		password := fmt.Sprintf("pw-%d", time.Now().UnixNano())
 		spec.Secret(password)
@@ -40,7 +40,7 @@ var _ = Describe("Auth routes", func() {
 		Expect(u.Email).To(Equal(email))
 	})
 
-	It("refuses bad registrations with 422 in the contract's shape, and never an admin", routes, spec.Writes, func(ctx SpecContext) {
+	It("refuses bad registrations with 422 in the contract's shape, and never an admin", routes, spec.Rules("register.422-bad-email", "register.422-duplicate-email", "register.422-short-password", "register.422-unconfirmed-password", "register.422-role", "register.no-admin", "errors.422-shape"), spec.Writes, func(ctx SpecContext) {
 		good := func() market.Registration {
 			e := fmt.Sprintf("reg-bad-%d@smoke.test", time.Now().UnixNano())
 			return market.Registration{Name: "Bad", Email: e, Password: "long-enough-1", PasswordConfirmation: "long-enough-1", Role: "consumer"}
@@ -68,7 +68,7 @@ var _ = Describe("Auth routes", func() {
 		}
 	})
 
-	It("logs in with the right password and refuses a wrong one with 401", routes, func(ctx SpecContext) {
+	It("logs in with the right password and refuses a wrong one with 401", routes, spec.Rules("login.200", "login.401-invalid", "login.422-missing"), func(ctx SpecContext) {
 		acct := spec.T().Accounts.Consumer
 		By("logging in as the consumer account")
 		a, resp, err := spec.API().Login(ctx, acct.Email, acct.Password)
@@ -91,7 +91,7 @@ var _ = Describe("Auth routes", func() {
 		Expect(resp.Errors).To(HaveKey("password"))
 	})
 
-	It("rate-limits failed logins: the 11th try within a minute gets 429 with Retry-After", routes, func(ctx SpecContext) {
+	It("rate-limits failed logins: the 11th try within a minute gets 429 with Retry-After", routes, spec.Rules("login.429-throttle", "errors.429-retry-after"), func(ctx SpecContext) {
 		email := fmt.Sprintf("nobody-%d@smoke.test", time.Now().UnixNano())
 		for i := 1; i <= 10; i++ {
 			_, resp, err := spec.API().Login(ctx, email, "wrong-password")
@@ -104,7 +104,7 @@ var _ = Describe("Auth routes", func() {
 		Expect(resp.Header.Get("Retry-After")).NotTo(BeEmpty())
 	})
 
-	It("serves the profile to a bearer and 401 to everyone else", routes, func(ctx SpecContext) {
+	It("serves the profile to a bearer and 401 to everyone else", routes, spec.Rules("profile.200", "profile.401", "user.never-password-hash", "timestamps.rfc3339"), func(ctx SpecContext) {
 		api := spec.SignIn(ctx, "consumer", spec.T().Accounts.Consumer)
 		u, resp, err := api.Profile(ctx)
 		Expect(err).NotTo(HaveOccurred())
@@ -123,7 +123,7 @@ var _ = Describe("Auth routes", func() {
 		Expect(resp).To(spec.HaveStatus(401))
 	})
 
-	It("revokes the token on logout at once", routes, func(ctx SpecContext) {
+	It("revokes the token on logout at once", routes, spec.Rules("logout.200", "logout.revokes-at-once"), func(ctx SpecContext) {
 		acct := spec.T().Accounts.Consumer
 		api, _, err := spec.API().SignIn(ctx, "consumer (own session)", acct.Email, acct.Password)
 		Expect(err).NotTo(HaveOccurred())
@@ -138,7 +138,7 @@ var _ = Describe("Auth routes", func() {
 		Expect(resp).To(spec.HaveStatus(401), "a revoked token is refused")
 	})
 
-	It("redirects /login and /register to the auth pages and serves the login form", routes, func(ctx SpecContext) {
+	It("redirects /login and /register to the auth pages and serves the login form", routes, spec.Rules("web.login-redirects", "web.login-form"), func(ctx SpecContext) {
 		web := spec.Web()
 		for from, to := range map[string]string{"/login": "/auth/login", "/register": "/auth/register"} {
 			By("GET " + from)

@@ -15,7 +15,7 @@ import (
 )
 
 var _ = Describe("Ownership", func() {
-	It("sets a producer's own producer_id on create and never lets it be re-assigned", spec.DoD(policy), spec.Writes, func(ctx SpecContext) {
+	It("sets a producer's own producer_id on create and never lets it be re-assigned", spec.DoD(policy), spec.Rules("products.create.producer-id-own", "products.update.producer-id-ignored"), spec.Writes, func(ctx SpecContext) {
 		a := spec.SignIn(ctx, producerA, spec.T().Accounts.ProducerA)
 		own := productOf(ctx, producerA)
 		other := productOf(ctx, producerB)
@@ -38,7 +38,7 @@ var _ = Describe("Ownership", func() {
 	})
 
 	// It deletes only the products it created.
-	It("lets the admin edit and delete products of two different producers", spec.DoD(override), spec.Writes, func(ctx SpecContext) {
+	It("lets the admin edit and delete products of two different producers", spec.DoD(override), spec.Rules("products.admin-any", "products.update.200", "products.delete.204"), spec.Writes, func(ctx SpecContext) {
 		adm := spec.SignIn(ctx, admin, spec.T().Accounts.Admin)
 		for _, owner := range []string{producerA, producerB} {
 			p := productOf(ctx, owner)
@@ -57,7 +57,7 @@ var _ = Describe("Ownership", func() {
 		}
 	})
 
-	It("answers 403 Producer profile not found, never 500, to a producer without profile", spec.DoD(authz), func(ctx SpecContext) {
+	It("answers 403 Producer profile not found, never 500, to a producer without profile", spec.DoD(authz), spec.Rules("producer.no-profile-403", "producer-products.no-profile-403", "producer.no-profile-never-500"), func(ctx SpecContext) {
 		np := spec.SignIn(ctx, noProfile, spec.T().Accounts.ProducerNoProfile)
 		_, resp, err := np.ProducerProducts(ctx, market.ListQuery{})
 		Expect(err).NotTo(HaveOccurred())
@@ -66,7 +66,7 @@ var _ = Describe("Ownership", func() {
 	})
 
 	// Serial: other specs create and delete producer A's products while they run.
-	It("lists exactly the producer's own products in the dashboard API", spec.DoD(dash), spec.NeedsDB, Serial, func(ctx SpecContext) {
+	It("lists exactly the producer's own products in the dashboard API", spec.DoD(dash), spec.Rules("producer-products.200", "producer-products.own-only", "producer-products.status-filter"), spec.NeedsDB, Serial, func(ctx SpecContext) {
 		for _, who := range []string{producerA, producerB} {
 			By("reading the dashboard API as " + who)
 			c := spec.SignIn(ctx, who, accountOf(who))
@@ -86,7 +86,7 @@ var _ = Describe("Ownership", func() {
 		}
 	})
 
-	It("shows a signed-in producer exactly its own products in a real browser", spec.DoD(dash), spec.Browser, Serial, func(ctx SpecContext) {
+	It("shows a signed-in producer exactly its own products in a real browser", spec.DoD(dash), spec.Rules("web.dashboard-own-only", "web.login-session", "web.login-303-by-role"), spec.Browser, Serial, func(ctx SpecContext) {
 		t := spec.T()
 		By("listing producer A's own products through the API")
 		a := spec.SignIn(ctx, producerA, t.Accounts.ProducerA)
