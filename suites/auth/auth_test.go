@@ -3,11 +3,14 @@ package auth_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/smokeproof/smokeproof/pkg/contract"
 	"github.com/smokeproof/smokeproof/pkg/market"
 	"github.com/smokeproof/smokeproof/pkg/spec"
 )
@@ -65,6 +68,12 @@ var _ = Describe("Auth routes", func() {
 			Expect(resp).To(spec.HaveStatus(422), "registering with %s", c.what)
 			Expect(resp.Message).NotTo(BeEmpty(), "422 has a message")
 			Expect(resp.Errors).To(HaveKey(c.field), "422 names the field %s", c.field)
+			if c.field == "role" {
+				By("logging in as the refused admin")
+				_, resp, err := spec.API().Login(ctx, r.Email, r.Password)
+				Expect(err).NotTo(HaveOccurred())
+				Expect(resp).To(spec.HaveStatus(401), "no account was created for the refused admin registration")
+			}
 		}
 	})
 
@@ -110,6 +119,18 @@ var _ = Describe("Auth routes", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(resp).To(spec.HaveStatus(200))
 		Expect(u.Email).To(Equal(spec.T().Accounts.Consumer.Email))
+		var raw struct {
+			User map[string]any `json:"user"`
+		}
+		Expect(json.Unmarshal(resp.Body, &raw)).To(Succeed())
+		Expect(raw.User).NotTo(BeEmpty(), "the profile holds the user")
+		for _, k := range []string{"password", "password_hash", "remember_token"} {
+			Expect(raw.User).NotTo(HaveKey(k), "the profile never shows %s", k)
+		}
+		Expect(string(resp.Body)).NotTo(MatchRegexp(`\$2[aby]\$`), "the profile never shows a bcrypt hash")
+		createdAt, _ := raw.User["created_at"].(string)
+		_, err = time.Parse(time.RFC3339, createdAt)
+		Expect(err).NotTo(HaveOccurred(), "created_at %q is RFC 3339", createdAt)
 
 		By("asking without a token")
 		_, resp, err = spec.API().Profile(ctx)
@@ -136,6 +157,29 @@ var _ = Describe("Auth routes", func() {
 		_, resp, err = api.Profile(ctx)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(resp).To(spec.HaveStatus(401), "a revoked token is refused")
+	})
+
+	It("answers 401 Unauthenticated. to an anonymous caller on every bearer route of the contract", routes, spec.Rules("errors.401-unauthenticated", "logout.401", "profile.401", "cart.401", "producer-products.401"), spec.Writes, func(ctx SpecContext) {
+		var n int
+		for _, r := range contract.Marketplace().Routes {
+			e, ok := r.Expect[contract.Anonymous]
+			if r.Web || !ok || !e.Proves(http.StatusUnauthorized) {
+				continue
+			}
+			n++
+			path := strings.ReplaceAll(strings.TrimPrefix(r.Path, "/api"), "{id}", "1")
+			By(r.Method + " " + r.Path + " without a token")
+			var body any
+			if r.Method == http.MethodPost || r.Method == http.MethodPatch {
+				body = map[string]any{}
+			}
+			resp, err := spec.API().Do(ctx, r.Method, path, body, nil)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp).To(spec.HaveStatus(http.StatusUnauthorized), "%s %s without a token", r.Method, r.Path)
+			Expect(resp.Message).To(Equal("Unauthenticated."), "%s %s", r.Method, r.Path)
+		}
+		Expect(n).To(BeNumerically(">=", 10), "the contract lists the bearer routes")
+		spec.Note("%d bearer routes of the contract answered 401 to an anonymous caller", n)
 	})
 
 	It("redirects /login and /register to the auth pages and serves the login form", routes, spec.Rules("web.login-redirects", "web.login-form"), func(ctx SpecContext) {
