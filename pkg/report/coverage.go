@@ -69,8 +69,28 @@ func (r *Run) coverageDocument() (Document, *contract.Coverage) {
 		h.Source = strings.Join(r.ReportFiles, ", ")
 	}
 	body := cov.Markdown(h)
+	body = append(body, exemptionsMarkdown()...)
 	if err != nil {
 		body = append(body, []byte("\n**Unknown rule labels:** "+esc(err.Error())+"\n")...)
 	}
 	return Document{Path: CoveragePath, Body: body}, cov
+}
+
+// exemptionsMarkdown lists the rules no spec proves, with the reason pkg/contract
+// gives: they stay "no spec" in the tables above, and here a reader learns why.
+func exemptionsMarkdown() []byte {
+	ex := contract.Exemptions()
+	if len(ex) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("\n## Rules without a spec, and why\n\n| Rule | Why no spec proves it | |\n|---|---|---|\n")
+	for _, e := range ex {
+		what := "cannot be proven by a black-box spec"
+		if e.Pending {
+			what = "pending"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", e.Rule, esc(e.Reason), what)
+	}
+	return []byte(b.String())
 }

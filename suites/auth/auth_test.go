@@ -1,9 +1,12 @@
 package auth_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -198,5 +201,37 @@ var _ = Describe("Auth routes", func() {
 		for _, id := range []string{"login-form", "login-email", "login-password", "login-submit"} {
 			Expect(string(resp.Body)).To(ContainSubstring(`data-testid="%s"`, id))
 		}
+	})
+
+	It("stores only the SHA-256 of a token's random part and a bcrypt hash of the password", routes, spec.Rules("token.only-sha256-stored", "password.bcrypt"), spec.NeedsDB, func(ctx SpecContext) {
+		acct := spec.T().Accounts.Consumer
+		a, resp, err := spec.API().Login(ctx, acct.Email, acct.Password)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp).To(spec.HaveStatus(200))
+		spec.Secret(a.Token)
+		id, random, ok := strings.Cut(a.Token, "|")
+		Expect(ok).To(BeTrue(), "the token is <id>|<random>")
+		sum := sha256.Sum256([]byte(random))
+
+		By("reading the token's row")
+		row, err := spec.DB().Query(ctx, "the token's row", "SELECT token FROM personal_access_tokens WHERE id = ?", id)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(row.Values).To(HaveLen(1), "the token %s has a row", id)
+		Expect(row.Get(0, "token")).To(Equal(hex.EncodeToString(sum[:])), "the row holds the SHA-256 hex of the random part, never the token")
+
+		By("reading the password column of the consumer")
+		pw, err := spec.DB().Query(ctx, "password hash format", "SELECT SUBSTRING(password, 1, 4) AS prefix, LENGTH(password) AS length FROM users WHERE email = ?", acct.Email)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(pw.Values).To(HaveLen(1))
+		Expect(pw.Get(0, "prefix")).To(BeElementOf("$2y$", "$2a$", "$2b$"), "the password is a bcrypt hash")
+		Expect(pw.Get(0, "length")).To(Equal("60"), "a bcrypt hash is 60 characters")
+	})
+
+	It("shows the error toast after a failed login on the login page", routes, spec.Rules("web.login-failed-toast"), spec.Writes, func(ctx SpecContext) {
+		acct := spec.T().Accounts.Consumer
+		resp, err := spec.Web().PostForm(ctx, "/auth/login", url.Values{"email": {acct.Email}, "password": {"not-the-password"}})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp).To(spec.HaveStatus(401, 422))
+		Expect(string(resp.Body)).To(ContainSubstring(`data-testid="error-toast"`))
 	})
 })

@@ -3,6 +3,7 @@ package permissions_test
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -61,4 +62,99 @@ var _ = Describe("Another producer's product", func() {
 			By("reading the product row again")
 			Expect(rowOf(ctx, p.ID)).To(Equal(before), "product %d changed", p.ID)
 		})
+})
+
+var _ = Describe("Product validation", func() {
+	It("validates products before the policy: 422 for a bad name, price, slug or producer_id, 404 for a missing product, slugs derived from names", spec.DoD(policy),
+		spec.Rules("products.create.422-name-price", "products.create.422-slug-unique", "products.create.422-admin-producer-id", "products.update.404", "products.update.422", "products.delete.404", "products.slug-derived", "errors.validation-before-policy", "errors.422-shape", "errors.404-shape"),
+		spec.Writes, func(ctx SpecContext) {
+			accts := spec.T().Accounts
+			a := spec.SignIn(ctx, producerA, accts.ProducerA)
+			adm := spec.SignIn(ctx, admin, accts.Admin)
+			cons := spec.SignIn(ctx, consumer, accts.Consumer)
+			own := productOf(ctx, producerA)
+
+			for _, c := range []struct {
+				what  string
+				field string
+				in    market.ProductInput
+			}{
+				{"no name", "name", market.ProductInput{Price: market.Ptr("1.00")}},
+				{"no price", "price", market.ProductInput{Name: market.Ptr(uniqueName("no price"))}},
+				{"a negative price", "price", market.ProductInput{Name: market.Ptr(uniqueName("negative")), Price: market.Ptr("-1.00")}},
+				{"a slug already used", "slug", market.ProductInput{Name: market.Ptr(uniqueName("same slug")), Price: market.Ptr("1.00"), Slug: market.Ptr(own.Slug)}},
+			} {
+				By("producer A creates a product with " + c.what)
+				_, resp, err := a.CreateProduct(ctx, c.in)
+				Expect(err).NotTo(HaveOccurred())
+				Expect(resp).To(spec.HaveStatus(422), "create with %s", c.what)
+				Expect(resp.Message).NotTo(BeEmpty())
+				Expect(resp.Errors).To(HaveKey(c.field), "create with %s", c.what)
+			}
+
+			By("the admin creates a product without a producer_id, then with one that does not exist")
+			_, resp, err := adm.CreateProduct(ctx, market.ProductInput{Name: market.Ptr(uniqueName("admin without producer")), Price: market.Ptr("1.00")})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp).To(spec.HaveStatus(422))
+			Expect(resp.Errors).To(HaveKey("producer_id"))
+			_, resp, err = adm.CreateProduct(ctx, market.ProductInput{Name: market.Ptr(uniqueName("admin bad producer")), Price: market.Ptr("1.00"), ProducerID: market.Ptr(int64(987654321))})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp).To(spec.HaveStatus(422))
+			Expect(resp.Errors).To(HaveKey("producer_id"))
+
+			By("a consumer creates a product without a name: validation comes before the policy")
+			_, resp, err = cons.CreateProduct(ctx, market.ProductInput{Price: market.Ptr("1.00")})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp).To(spec.HaveStatus(422), "validation (422) is checked before the policy (403)")
+
+			By("producer A creates a product without a slug")
+			name := uniqueName("Derived Slug")
+			p, resp, err := a.CreateProduct(ctx, market.ProductInput{Name: market.Ptr(name), Price: market.Ptr("1.00")})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp).To(spec.HaveStatus(201))
+			DeferCleanup(func(ctx SpecContext) { a.DeleteProduct(ctx, p.ID) })
+			Expect(p.Slug).To(HavePrefix("smoke-derived-slug-"), "the slug of %q is derived from the name", name)
+
+			By("producer A updates its product with a negative price")
+			_, resp, err = a.UpdateProduct(ctx, own.ID, market.ProductInput{Price: market.Ptr("-5.00")})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp).To(spec.HaveStatus(422))
+			Expect(resp.Errors).To(HaveKey("price"))
+
+			By("producer A updates and deletes a product that does not exist")
+			_, resp, err = a.UpdateProduct(ctx, 987654321, market.ProductInput{Name: market.Ptr("x")})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp).To(spec.HaveStatus(404))
+			Expect(resp.Message).To(Equal("Product not found"))
+			resp, err = a.DeleteProduct(ctx, 987654321)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp).To(spec.HaveStatus(404))
+		})
+
+	It("orders the dashboard API by name", spec.DoD(dash), spec.Rules("producer-products.by-name"), func(ctx SpecContext) {
+		a := spec.SignIn(ctx, producerA, spec.T().Accounts.ProducerA)
+		page, resp, err := a.ProducerProducts(ctx, market.ListQuery{Status: "all", PerPage: 100})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp).To(spec.HaveStatus(200))
+		Expect(len(page.Data)).To(BeNumerically(">=", 2), "producer A needs two products to show an order")
+		for i := 1; i < len(page.Data); i++ {
+			Expect(strings.ToLower(page.Data[i-1].Name) <= strings.ToLower(page.Data[i].Name)).To(BeTrue(), "%q is listed before %q", page.Data[i-1].Name, page.Data[i].Name)
+		}
+	})
+
+	It("sends a signed-out visitor of the dashboard pages to the login and /producer/products to /my/products", spec.DoD(dash), spec.Rules("web.dashboard-signed-out-redirect", "web.producer-products-redirect"), func(ctx SpecContext) {
+		web := spec.Web()
+		for _, path := range []string{"/producer/dashboard", "/my/products"} {
+			By("GET " + path + " signed out")
+			resp, err := web.Get(ctx, path)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp).To(spec.HaveStatus(302, 303, 307))
+			Expect(resp.Header.Get("Location")).To(ContainSubstring("/auth/login"))
+		}
+		By("GET /producer/products")
+		resp, err := web.Get(ctx, "/producer/products")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp).To(spec.HaveStatus(307))
+		Expect(resp.Header.Get("Location")).To(HaveSuffix("/my/products"))
+	})
 })
