@@ -14,6 +14,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/smokeproof/smokeproof/pkg/contract"
+	"github.com/smokeproof/smokeproof/pkg/evidence"
 	"github.com/smokeproof/smokeproof/pkg/market"
 	"github.com/smokeproof/smokeproof/pkg/spec"
 )
@@ -135,6 +136,12 @@ var _ = Describe("Auth routes", func() {
 		_, err = time.Parse(time.RFC3339, createdAt)
 		Expect(err).NotTo(HaveOccurred(), "created_at %q is RFC 3339", createdAt)
 
+		By("reading the profile as producer A")
+		pu, resp, err := spec.SignIn(ctx, "producer A", spec.T().Accounts.ProducerA).Profile(ctx)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp).To(spec.HaveStatus(200))
+		Expect(pu.Role).To(Equal("producer"))
+
 		By("asking without a token")
 		_, resp, err = spec.API().Profile(ctx)
 		Expect(err).NotTo(HaveOccurred())
@@ -157,7 +164,10 @@ var _ = Describe("Auth routes", func() {
 		Expect(resp).To(spec.HaveStatus(200))
 
 		By("using the revoked token")
-		_, resp, err = api.Profile(ctx)
+		_, resp, err = api.InClass(evidence.ClassAnonymous).Profile(ctx) // a revoked token is no identity
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp).To(spec.HaveStatus(401), "a revoked token is refused")
+		resp, err = api.InClass(evidence.ClassAnonymous).Logout(ctx)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(resp).To(spec.HaveStatus(401), "a revoked token is refused")
 	})

@@ -2,6 +2,8 @@ package permissions_test
 
 import (
 	"fmt"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -157,4 +159,50 @@ var _ = Describe("Product validation", func() {
 		Expect(resp).To(spec.HaveStatus(307))
 		Expect(resp.Header.Get("Location")).To(HaveSuffix("/my/products"))
 	})
+
+	It("signs a producer in with a session cookie and shows exactly its own products on both dashboard pages", spec.DoD(dash), spec.Rules("web.login-session", "web.login-303-by-role", "web.dashboard-own-only"), Serial, func(ctx SpecContext) {
+		t := spec.T()
+		By("listing producer A's own products through the API")
+		a := spec.SignIn(ctx, producerA, t.Accounts.ProducerA)
+		page, resp, err := a.ProducerProducts(ctx, market.ListQuery{Status: "all", PerPage: 100})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp).To(spec.HaveStatus(200))
+		Expect(page.Data).NotTo(BeEmpty(), "producer A has products to show")
+		own := map[string]bool{}
+		for _, p := range page.Data {
+			own[strconv.FormatInt(p.ID, 10)] = true
+		}
+
+		By("signing in as producer A at POST /auth/login")
+		web := spec.Web()
+		resp, err = web.PostForm(ctx, "/auth/login", url.Values{"email": {t.Accounts.ProducerA.Email}, "password": {t.Accounts.ProducerA.Password}})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp).To(spec.HaveStatus(303))
+		Expect(resp.Header.Get("Location")).To(HaveSuffix("/producer/dashboard"), "a producer lands on its dashboard")
+		cookie := strings.Join(resp.Header.Values("Set-Cookie"), "; ")
+		Expect(cookie).To(ContainSubstring("HttpOnly"))
+		Expect(cookie).To(ContainSubstring("SameSite=Lax"))
+
+		signedIn := web.As("producer A (session)")
+		for _, path := range []string{"/producer/dashboard", "/my/products"} {
+			By("reading the rows of " + path)
+			resp, err := signedIn.Get(ctx, path)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp).To(spec.HaveStatus(200))
+			shown := map[string]bool{}
+			for _, m := range productRow.FindAllStringSubmatch(string(resp.Body), -1) {
+				shown[m[1]] = true
+			}
+			Expect(shown).To(Equal(own), "%s lists exactly producer A's products", path)
+		}
+
+		By("signing in as the consumer: it lands on /")
+		resp, err = spec.Web().PostForm(ctx, "/auth/login", url.Values{"email": {t.Accounts.Consumer.Email}, "password": {t.Accounts.Consumer.Password}})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp).To(spec.HaveStatus(303))
+		Expect(resp.Header.Get("Location")).NotTo(ContainSubstring("/producer/"), "a consumer does not land on a dashboard")
+	})
 })
+
+// productRow finds the product id of each dashboard row.
+var productRow = regexp.MustCompile(`data-testid="product-row"[^>]*data-product-id="(\d+)"`)
