@@ -122,6 +122,7 @@ func TestGoldenDocuments(t *testing.T) {
 		"docs/TESTS/PRODUCTS-LIST.md",
 		"docs/TESTS/AUTH-ROUTES.md",
 		"docs/OPS/PROD-FACTS-LAST.md",
+		"docs/TESTS/CONTRACT-COVERAGE.md",
 	}
 	var got []string
 	for _, d := range docs {
