@@ -133,6 +133,9 @@ var _ = Describe("Product validation", func() {
 			Expect(resp).To(spec.HaveStatus(404))
 		})
 
+})
+
+var _ = Describe("Dashboard", func() {
 	It("orders the dashboard API by name", spec.DoD(dash), spec.Rules("producer-products.by-name"), func(ctx SpecContext) {
 		a := spec.SignIn(ctx, producerA, spec.T().Accounts.ProducerA)
 		page, resp, err := a.ProducerProducts(ctx, market.ListQuery{Status: "all", PerPage: 100})
