@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/smokeproof/smokeproof/pkg/contract"
 	"github.com/smokeproof/smokeproof/pkg/report"
@@ -44,28 +45,41 @@ func cmdCoverage(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return &exitError{exitFailed, err.Error()}
 	}
-	gaps := coverageGaps(cov)
+	gaps, pending := coverageGaps(cov)
+	for _, g := range pending {
+		fmt.Fprintln(stdout, "pending:", g)
+	}
 	for _, g := range gaps {
 		fmt.Fprintln(stdout, g)
 	}
-	fmt.Fprintf(stdout, "%d specs, %d exchanges, %d gaps (see %s)\n", cov.Specs, cov.Exchanges, len(gaps), filepath.Join(cfg.OutDir(), filepath.FromSlash(report.CoveragePath)))
+	fmt.Fprintf(stdout, "%d specs, %d exchanges, %d gaps, %d pending (see %s)\n", cov.Specs, cov.Exchanges, len(gaps), len(pending), filepath.Join(cfg.OutDir(), filepath.FromSlash(report.CoveragePath)))
 	if *check && len(gaps) > 0 {
 		return &exitError{exitFailed, fmt.Sprintf("the run left %d contract gaps: a gap in the harness is a build failure", len(gaps))}
 	}
 	return nil
 }
 
-// coverageGaps returns the gaps of a run, leaving out the rules pkg/contract exempts
-// (each with its reason in the coverage document).
-func coverageGaps(cov *contract.Coverage) []contract.Gap {
-	var out []contract.Gap
+// coverageGaps returns the gaps of a run that fail the check, and apart from them the
+// pending ones: a rule pkg/contract exempts (each with its reason in the coverage
+// document) and the gaps of a route pkg/contract lists as pending (a page another
+// change adds). The document still shows both in red.
+func coverageGaps(cov *contract.Coverage) (gaps, pending []contract.Gap) {
 	for _, g := range cov.Gaps() {
-		if g.Kind == contract.GapRuleNoSpec {
-			if _, ok := contract.Exempt(g.Subject); ok {
-				continue
-			}
+		route, _, _ := strings.Cut(g.Subject, " × ")
+		_, routePending := contract.PendingRoute(route)
+		switch {
+		case g.Kind == contract.GapRuleNoSpec && isExempt(g.Subject):
+			pending = append(pending, g)
+		case routePending && (g.Kind == contract.GapRouteNotExercised || g.Kind == contract.GapNoNonOwner || g.Kind == contract.GapCellNotExercised):
+			pending = append(pending, g)
+		default:
+			gaps = append(gaps, g)
 		}
-		out = append(out, g)
 	}
-	return out
+	return gaps, pending
+}
+
+func isExempt(rule string) bool {
+	_, ok := contract.Exempt(rule)
+	return ok
 }

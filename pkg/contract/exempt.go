@@ -37,3 +37,31 @@ func Exempt(rule string) (Exemption, bool) {
 	}
 	return Exemption{}, false
 }
+
+// pendingRoutes are routes of the contract the reference shop does not serve yet, with
+// the reason: `smokeproof coverage --check` reports their gaps as pending instead of
+// failing, and the coverage document still shows them in red. Remove a route here
+// when its spec lands.
+var pendingRoutes = map[string]string{
+	"web.cart":            "the cart page comes with the browser checkout (issue 11 point 3)",
+	"web.cart.add":        "the product page's add-to-cart form comes with the browser checkout (issue 11 point 3)",
+	"web.checkout":        "the checkout page comes with the browser checkout (issue 11 point 3)",
+	"web.checkout.submit": "the checkout form comes with the browser checkout (issue 11 point 3)",
+	"web.orders.show":     "the order confirmation page comes with the browser checkout (issue 11 point 3)",
+}
+
+// PendingRoute returns why a route is pending, if it is.
+func PendingRoute(id string) (string, bool) {
+	why, ok := pendingRoutes[id]
+	return why, ok
+}
+
+// PendingRoutes returns the pending route ids, sorted.
+func PendingRoutes() []string {
+	out := make([]string, 0, len(pendingRoutes))
+	for id := range pendingRoutes {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}

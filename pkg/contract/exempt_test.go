@@ -19,3 +19,15 @@ func TestExemptionsNameRules(t *testing.T) {
 		t.Error("errors.500-no-leak is not exempt")
 	}
 }
+
+func TestPendingRoutesAreRoutes(t *testing.T) {
+	c := Marketplace()
+	for id := range pendingRoutes {
+		if _, ok := c.Route(id); !ok {
+			t.Errorf("pending route %q is not a route of the contract", id)
+		}
+	}
+	if _, ok := PendingRoute("orders.show"); ok {
+		t.Error("orders.show is pending")
+	}
+}
