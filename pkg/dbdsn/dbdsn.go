@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -91,14 +92,11 @@ type Options struct {
 	PingTimeout time.Duration
 }
 
-// Open opens and pings the database dsn names, with the driver its form picks. Every
-// error is one sentence that starts with the setting, names the server address
-// (never the password) and says what to fix.
-func Open(ctx context.Context, dsn string, o Options) (*sql.DB, Info, error) {
-	setting := o.Setting
-	if setting == "" {
-		setting = "the database DSN"
-	}
+// Connector returns a database/sql connector for dsn with the driver its form picks,
+// set up as o says (o.PingTimeout is the connect timeout when the DSN sets none). It
+// does not connect. Its error is one sentence that starts with o.Setting.
+func Connector(dsn string, o Options) (driver.Connector, Info, error) {
+	setting := o.setting()
 	if o.PingTimeout <= 0 {
 		o.PingTimeout = 5 * time.Second
 	}
@@ -108,9 +106,7 @@ func Open(ctx context.Context, dsn string, o Options) (*sql.DB, Info, error) {
 	if err != nil {
 		return nil, info, fmt.Errorf("%s is not a valid %s DSN (%s): write it as %s", setting, kindName(kind), strings.TrimSuffix(err.Error(), "."), Example(kind))
 	}
-	var connector driver.Connector
-	switch kind {
-	case Postgres:
+	if kind == Postgres {
 		cfg, err := pgx.ParseConfig(dsn)
 		if err != nil { // parsed above; kept for the compiler
 			return nil, info, fmt.Errorf("%s is not a valid PostgreSQL DSN: write it as %s", setting, Example(kind))
@@ -121,28 +117,48 @@ func Open(ctx context.Context, dsn string, o Options) (*sql.DB, Info, error) {
 		if o.ReadOnly {
 			cfg.RuntimeParams["default_transaction_read_only"] = "on"
 		}
-		connector = stdlib.GetConnector(*cfg)
+		var c driver.Connector = stdlib.GetConnector(*cfg)
 		if o.MySQLPlaceholders {
-			connector = compatConnector{connector}
+			c = compatConnector{c}
 		}
-	default:
-		cfg, err := mysql.ParseDSN(dsn)
-		if err != nil {
-			return nil, info, fmt.Errorf("%s is not a valid MySQL DSN: write it as %s", setting, Example(kind))
-		}
-		cfg.ParseTime = true
-		cfg.Loc = time.UTC
-		if cfg.Timeout == 0 {
-			cfg.Timeout = o.PingTimeout
-		}
-		base, err := mysql.NewConnector(cfg)
-		if err != nil {
-			return nil, info, fmt.Errorf("%s cannot be used (%s): check its parameters", setting, Redact(err.Error(), dsn))
-		}
-		connector = base
-		if o.ReadOnly {
-			connector = mysqlReadOnly{base}
-		}
+		return c, info, nil
+	}
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return nil, info, fmt.Errorf("%s is not a valid MySQL DSN: write it as %s", setting, Example(kind))
+	}
+	cfg.ParseTime = true
+	cfg.Loc = time.UTC
+	if cfg.Timeout == 0 {
+		cfg.Timeout = o.PingTimeout
+	}
+	base, err := mysql.NewConnector(cfg)
+	if err != nil {
+		return nil, info, fmt.Errorf("%s cannot be used (%s): check its parameters", setting, Redact(err.Error(), dsn))
+	}
+	if o.ReadOnly {
+		return mysqlReadOnly{base}, info, nil
+	}
+	return base, info, nil
+}
+
+func (o Options) setting() string {
+	if o.Setting == "" {
+		return "the database DSN"
+	}
+	return o.Setting
+}
+
+// Open opens and pings the database dsn names, with the driver its form picks. Every
+// error is one sentence that starts with the setting (when o.Setting is set), names
+// the server address (never the password) and says what to fix.
+func Open(ctx context.Context, dsn string, o Options) (*sql.DB, Info, error) {
+	connector, info, err := Connector(dsn, o)
+	if err != nil {
+		return nil, info, err
+	}
+	if o.PingTimeout <= 0 {
+		o.PingTimeout = 5 * time.Second
 	}
 	db := sql.OpenDB(connector)
 	db.SetMaxOpenConns(8)
@@ -151,9 +167,31 @@ func Open(ctx context.Context, dsn string, o Options) (*sql.DB, Info, error) {
 	defer cancel()
 	if err := db.PingContext(pctx); err != nil {
 		db.Close()
-		return nil, info, fmt.Errorf("%s: cannot reach the %s database at %s (%s): check the DSN and that the server accepts connections from here", setting, kindName(kind), info.Addr, strings.TrimSuffix(Redact(err.Error(), dsn), "."))
+		prefix := ""
+		if o.Setting != "" {
+			prefix = o.Setting + ": "
+		}
+		return nil, info, fmt.Errorf("%scannot reach the %s database at %s (%s): check the DSN and that the server accepts connections from here", prefix, kindName(info.Kind), info.Addr, strings.TrimSuffix(Redact(cause(err), dsn), "."))
 	}
 	return db, info, nil
+}
+
+// cause returns err's message on one line: pgx lists one line per attempt (TLS, then
+// plain), so only the last attempt's reason is kept, without its address prefix.
+func cause(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return "the server says: " + pe.Message + " (SQLSTATE " + pe.Code + ")"
+	}
+	msg := err.Error()
+	if i := strings.LastIndex(msg, "\n"); i >= 0 {
+		msg = strings.TrimSpace(msg[i+1:])
+		if j := strings.Index(msg, "): "); j >= 0 && j < 80 {
+			msg = msg[j+3:]
+		}
+		msg = strings.TrimSuffix(msg, ")")
+	}
+	return msg
 }
 
 func kindName(k Kind) string {

@@ -14,8 +14,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
-
+	"github.com/smokeproof/smokeproof/pkg/dbdsn"
 	"github.com/smokeproof/smokeproof/pkg/evidence"
 	"github.com/smokeproof/smokeproof/pkg/mailbox"
 	"github.com/smokeproof/smokeproof/pkg/market"
@@ -94,11 +93,11 @@ func Open(ctx context.Context, opts Options) (target.Endpoints, func() error, er
 	}
 	var dbAddr string
 	if dsn := strings.TrimSpace(opts.DSN); dsn != "" {
-		cfg, err := mysql.ParseDSN(dsn)
+		info, err := dbdsn.Parse(dsn) // MySQL or PostgreSQL, by its form
 		if err != nil {
-			return target.Endpoints{}, stop, fmt.Errorf("SMOKE_DB_DSN is not a valid DSN (%s): write it as user:password@tcp(host:3306)/name", redactDSN(err.Error(), dsn))
+			return target.Endpoints{}, stop, fmt.Errorf("SMOKE_DB_DSN is not a valid DSN (%s): write it as %s", strings.TrimSuffix(err.Error(), "."), dbdsn.Example(info.Kind))
 		}
-		dbAddr = cfg.Addr
+		dbAddr = info.Addr
 	}
 
 	timeout := opts.Timeout
@@ -316,10 +315,5 @@ func publicMail(kind, arg string) string {
 
 // redactDSN masks the DSN's password in msg.
 func redactDSN(msg, dsn string) string {
-	if userinfo, _, ok := strings.Cut(dsn, "@"); ok {
-		if _, pw, ok := strings.Cut(userinfo, ":"); ok && pw != "" {
-			msg = strings.ReplaceAll(msg, pw, evidence.Mask)
-		}
-	}
-	return msg
+	return strings.ReplaceAll(dbdsn.Redact(msg, dsn), "[REDACTED]", evidence.Mask)
 }
