@@ -46,6 +46,7 @@ var chain = []chainStep{
 // foreignKey is one foreign key read from information_schema.
 type foreignKey struct {
 	table, column, refTable, refColumn, onDelete string
+	unindexed                                    bool // the read said INDEXED = NO (PostgreSQL creates no index for a key)
 }
 
 func (f foreignKey) key() string {
@@ -94,7 +95,8 @@ func readSchema(specs []*SpecResult) schema {
 			case col("REFERENCED_TABLE_NAME") >= 0 && col("TABLE_NAME") >= 0 && col("COLUMN_NAME") >= 0 && col("REFERENCED_COLUMN_NAME") >= 0:
 				s.readFKs = true
 				for _, v := range r.Values {
-					fk := foreignKey{get(v, col("TABLE_NAME")), get(v, col("COLUMN_NAME")), get(v, col("REFERENCED_TABLE_NAME")), get(v, col("REFERENCED_COLUMN_NAME")), get(v, col("DELETE_RULE"))}
+					fk := foreignKey{get(v, col("TABLE_NAME")), get(v, col("COLUMN_NAME")), get(v, col("REFERENCED_TABLE_NAME")), get(v, col("REFERENCED_COLUMN_NAME")), get(v, col("DELETE_RULE")),
+						strings.EqualFold(get(v, col("INDEXED")), "NO")}
 					if fk.table == "" || fk.refTable == "" || seenFK[fk.key()] {
 						continue
 					}
@@ -272,6 +274,11 @@ func (v *view) depmap() {
 		}
 		for _, t := range isolated(s) {
 			missing = append(missing, fmt.Sprintf("· table %s — no foreign key joins it to the other tables", code(t)))
+		}
+		for _, fk := range s.fks {
+			if fk.unindexed {
+				missing = append(missing, fmt.Sprintf("· foreign key %s has no index: the database does not create one (PostgreSQL), so deleting a %s row scans %s", code(fk.String()), code(fk.refTable), code(fk.table)))
+			}
 		}
 	}
 	if len(missing) == 0 {
