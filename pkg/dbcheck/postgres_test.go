@@ -55,6 +55,9 @@ func TestProbesOnPostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ro.Close()
+	if v := dbdsn.Version(ctx, ro); !strings.HasPrefix(v, "PostgreSQL 1") || strings.Contains(v, "compiled") {
+		t.Errorf("Version = %q, want PostgreSQL <major>.<minor> without the platform", v)
+	}
 	var recs []evidence.Record
 	p := dbcheck.New(ro, func(r evidence.Record) { recs = append(recs, r) })
 	if !p.Postgres() {

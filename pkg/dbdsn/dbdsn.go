@@ -256,3 +256,17 @@ func (c mysqlReadOnly) Connect(ctx context.Context) (driver.Conn, error) {
 	}
 	return conn, nil
 }
+
+// Version returns the server's name and version as SELECT VERSION() says it, without
+// the platform and compiler PostgreSQL adds ("PostgreSQL 15.18 (Debian 15.18-0+deb12u1)",
+// "10.11.11-MariaDB-0+deb12u1"); "" when it cannot be read.
+func Version(ctx context.Context, db *sql.DB) string {
+	var v string
+	if err := db.QueryRowContext(ctx, "SELECT VERSION()").Scan(&v); err != nil {
+		return ""
+	}
+	if i := strings.Index(v, " on "); i > 0 && strings.HasPrefix(v, "PostgreSQL") {
+		v = v[:i]
+	}
+	return v
+}

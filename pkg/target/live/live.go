@@ -121,6 +121,7 @@ func Open(ctx context.Context, opts Options) (target.Endpoints, func() error, er
 	var (
 		wg                   sync.WaitGroup
 		dbErr, mailErr, aErr error
+		dbVersion            string
 		dbMs, mailMs, aMs    time.Duration
 	)
 	if dbAddr != "" {
@@ -128,7 +129,7 @@ func Open(ctx context.Context, opts Options) (target.Endpoints, func() error, er
 		go func() {
 			defer wg.Done()
 			s := time.Now()
-			dbErr = checkDB(ctx, strings.TrimSpace(opts.DSN))
+			dbVersion, dbErr = checkDB(ctx, strings.TrimSpace(opts.DSN))
 			dbMs = time.Since(s)
 		}()
 	}
@@ -163,6 +164,9 @@ func Open(ctx context.Context, opts Options) (target.Endpoints, func() error, er
 	database := "none"
 	if dbAddr != "" {
 		database = "read-only DSN to " + dbAddr
+		if dbVersion != "" {
+			database += " (" + dbVersion + ")"
+		}
 	}
 	e := target.Endpoints{
 		Kind:     "live",
@@ -222,16 +226,17 @@ func splitURL(raw string) (origin, path string) {
 	return u.Scheme + "://" + u.Host, strings.TrimRight(u.Path, "/")
 }
 
-// checkDB opens the DSN read-only, as every suite process will, and closes it again.
-func checkDB(ctx context.Context, dsn string) error {
+// checkDB opens the DSN read-only, as every suite process will, reads the server's
+// version (for the documents; "" when it cannot be read) and closes it again.
+func checkDB(ctx context.Context, dsn string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
 	db, err := target.OpenDB(ctx, dsn, true)
 	if err != nil {
 		msg := strings.TrimSuffix(redactDSN(err.Error(), dsn), ".")
-		return fmt.Errorf("SMOKE_DB_DSN: %s", msg)
+		return "", fmt.Errorf("SMOKE_DB_DSN: %s", msg)
 	}
-	return db.Close()
+	return dbdsn.Version(ctx, db), db.Close()
 }
 
 // checkMail checks that the mail source can be read from here.
