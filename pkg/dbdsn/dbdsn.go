@@ -184,12 +184,15 @@ func cause(err error) string {
 		return "the server says: " + pe.Message + " (SQLSTATE " + pe.Code + ")"
 	}
 	msg := err.Error()
-	if i := strings.LastIndex(msg, "\n"); i >= 0 {
+	if i := strings.LastIndex(msg, "\n"); i >= 0 { // "failed to connect to `…`:\n\thost (ip): reason\n\thost (ip): reason"
 		msg = strings.TrimSpace(msg[i+1:])
-		if j := strings.Index(msg, "): "); j >= 0 && j < 80 {
-			msg = msg[j+3:]
+	} else if strings.HasPrefix(msg, "failed to connect to `") { // "failed to connect to `…`: host (ip): reason"
+		if _, rest, ok := strings.Cut(msg, "`: "); ok {
+			msg = rest
 		}
-		msg = strings.TrimSuffix(msg, ")")
+	}
+	if m := attemptPrefix.FindStringIndex(msg); m != nil {
+		msg = msg[m[1]:]
 	}
 	return msg
 }
@@ -231,6 +234,9 @@ func Redact(msg, dsn string) string {
 	}
 	return strings.ReplaceAll(msg, pw, "[REDACTED]")
 }
+
+// attemptPrefix is the "host:port (ip): " pgx puts before the reason of one attempt.
+var attemptPrefix = regexp.MustCompile(`^\S+ \([^)]*\): `)
 
 var (
 	pwKeyword = regexp.MustCompile(`password\s*=\s*'?([^'\s]+)`)

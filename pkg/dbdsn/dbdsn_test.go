@@ -84,7 +84,8 @@ func TestOpenErrorsAreOneSentence(t *testing.T) {
 	for name, c := range map[string]struct{ dsn, want string }{
 		"bad postgres URL":     {"postgres://ro:s3cret-pw@db:port/market", "SMOKE_DB_DSN is not a valid PostgreSQL DSN"},
 		"bad keyword DSN":      {"host=db port=x user=ro password=s3cret-pw", "SMOKE_DB_DSN is not a valid PostgreSQL DSN"},
-		"unreachable postgres": {"postgres://ro:s3cret-pw@" + addr + "/market", "SMOKE_DB_DSN: cannot reach the PostgreSQL database at " + addr},
+		"unreachable postgres": {"postgres://ro:s3cret-pw@" + addr + "/market", "SMOKE_DB_DSN: cannot reach the PostgreSQL database at " + addr + " (dial error: dial tcp " + addr + ": connect: connection refused): check the DSN"},
+		"unreachable no TLS":   {"postgres://ro:s3cret-pw@" + addr + "/market?sslmode=disable", "SMOKE_DB_DSN: cannot reach the PostgreSQL database at " + addr + " (dial error: dial tcp " + addr + ": connect: connection refused): check the DSN"},
 		"unreachable keyword":  {fmt.Sprintf("host=127.0.0.1 port=%s user=ro password=s3cret-pw dbname=market", addr[strings.LastIndex(addr, ":")+1:]), "SMOKE_DB_DSN: cannot reach the PostgreSQL database at " + addr},
 		"unreachable MySQL":    {"ro:s3cret-pw@tcp(" + addr + ")/market", "SMOKE_DB_DSN: cannot reach the MySQL database at " + addr},
 		"bad MySQL":            {"ro:s3cret-pw@tcp(" + addr, "SMOKE_DB_DSN is not a valid MySQL DSN"},
