@@ -132,7 +132,7 @@ func (c *compatConn) insert(ctx context.Context, query string, args []driver.Nam
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer rows.Close() // closed below too, where its error counts
 	idCol := -1
 	for i, name := range rows.Columns() {
 		if name == "id" {
@@ -155,6 +155,9 @@ func (c *compatConn) insert(ctx context.Context, query string, args []driver.Nam
 				res.id = id
 			}
 		}
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
 	}
 	return res, nil
 }
