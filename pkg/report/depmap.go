@@ -277,7 +277,7 @@ func (v *view) depmap() {
 		}
 		for _, fk := range s.fks {
 			if fk.unindexed {
-				missing = append(missing, fmt.Sprintf("· foreign key %s has no index: the database does not create one (PostgreSQL), so deleting a %s row scans %s", code(fk.String()), code(fk.refTable), code(fk.table)))
+				missing = append(missing, fmt.Sprintf("· foreign key %s has no index: the database does not create one (PostgreSQL), so a delete in %s scans %s", code(fk.String()), code(fk.refTable), code(fk.table)))
 			}
 		}
 	}

@@ -15,7 +15,7 @@ func TestDataDependencyMapFlagsUnindexedForeignKeys(t *testing.T) {
 		[]string{"products", "producer_id", "producers", "id", "NO ACTION", "NO"},
 	)
 	doc := document(t, mustBuild(t, depmapSuite(facts(), passed, fks)), depmapDoc)
-	mustContain(t, doc, "- · foreign key `products.producer_id → producers.id` has no index: the database does not create one (PostgreSQL), so deleting a `producers` row scans `products`\n")
+	mustContain(t, doc, "- · foreign key `products.producer_id → producers.id` has no index: the database does not create one (PostgreSQL), so a delete in `producers` scans `products`\n")
 	mustContain(t, doc, "- · foreign key `order_items.order_id → orders.id` has no index")
 	if strings.Contains(doc, "`cart_items.user_id → users.id` has no index") {
 		t.Error("an indexed foreign key is flagged")
