@@ -37,6 +37,8 @@ type Config struct {
 	AppPort     int           `env:"SMOKE_APP_PORT" default:"8080" help:"port the app listens on inside its container"`
 	AppHealth   string        `env:"SMOKE_APP_HEALTH" default:"/api/health" help:"path that answers 200 when the app is ready"`
 	AppEnv      string        `env:"SMOKE_APP_ENV" help:"extra environment for the app container, KEY=VALUE pairs separated by commas"`
+	AppRoutes   string        `env:"SMOKE_APP_ROUTES" help:"the app's own route list, to show every route no spec exercised: a file (Laravel's php artisan route:list --json, or OpenAPI 3 JSON) or exec:<command> run in the app's container; default for the reference shop: exec:/shop routes --json"`
+	AppTestCmd  string        `env:"SMOKE_APP_TEST_CMD" help:"the app's own test command, run in the app's container on the containers target; it prints JUnit XML on stdout (e.g. php artisan test --log-junit /dev/stdout); default for the reference shop: /shop selftest --junit -"`
 	AppMigrate  string        `env:"SMOKE_APP_MIGRATE" help:"command run inside the app container before the suites, e.g. php artisan migrate --force --seed"`
 	StartupWait time.Duration `env:"SMOKE_STARTUP_WAIT" default:"60s" help:"how long each container may take to become ready"`
 

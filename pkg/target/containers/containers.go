@@ -81,6 +81,9 @@ type Options struct {
 	// like `docker exec`: split on spaces, or run with /bin/sh -c when it holds quotes or
 	// shell operators. "" runs nothing.
 	AppMigrate string
+	// AppRoutes (SMOKE_APP_ROUTES) and AppTestCmd (SMOKE_APP_TEST_CMD): see appinfo.go.
+	AppRoutes  string
+	AppTestCmd string
 	Faults     string // SHOP_FAULTS for the app container (the reference shop refuses an unknown switch)
 	// Accounts are the smoke accounts; when zero and the app is the reference shop, the
 	// app container is asked for its seed accounts.
@@ -265,6 +268,9 @@ func (r *run) open(ctx context.Context) (target.Endpoints, error) {
 
 	e, err := r.endpoints(ctx, db, mail, app, password)
 	if err != nil {
+		return target.Endpoints{}, err
+	}
+	if err := r.appInfo(ctx, app, password, &e); err != nil {
 		return target.Endpoints{}, err
 	}
 	r.lap("total", time.Since(t0))
