@@ -17,7 +17,7 @@ smoke: ## run every suite against the target (SMOKE_TARGET, default embedded), w
 	$(GO) run ./cmd/smokeproof run
 	$(GO) run ./cmd/smokeproof coverage --check
 
-test: deps lint unit smoke mutants images containers live ## run every test: unit and contract tests, the suites and the kill matrix on embedded and containers, the live target
+test: deps lint images unit smoke mutants containers live ## run every test (images first, so no test skips for a missing image): unit and contract tests, the suites and the kill matrix on embedded and containers, the live target
 
 deps: ## install what the tests need (MariaDB, PostgreSQL, Chromium, debootstrap) with apt-get when missing
 	@bash .ci/deps
