@@ -10,13 +10,21 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+
+	"github.com/smokeproof/smokeproof/pkg/dbdsn"
 )
 
-// OpenDB opens and pings a MySQL-protocol database. With readOnly every connection
+// OpenDB opens and pings a MySQL-protocol or PostgreSQL database. With readOnly every connection
 // runs SET SESSION TRANSACTION READ ONLY before it is used (MySQL and MariaDB both
 // know it), so even a bug in a probe cannot write. Errors name the address, never the
 // password.
 func OpenDB(ctx context.Context, dsn string, readOnly bool) (*sql.DB, error) {
+	// PostgreSQL (issue 14): a postgres:// URL or keyword DSN opens with pgx; read-only
+	// is default_transaction_read_only=on, enforced by the server.
+	if dbdsn.KindOf(dsn) == dbdsn.Postgres {
+		db, _, err := dbdsn.Open(ctx, dsn, dbdsn.Options{ReadOnly: readOnly})
+		return db, err
+	}
 	cfg, err := mysql.ParseDSN(dsn)
 	if err != nil {
 		msg := err.Error()
