@@ -43,7 +43,7 @@ func cmdMutants(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	out := fs.String("out", "", "output directory for KILL-MATRIX.md (default $SMOKE_OUT or out)")
 	workers := fs.Int("workers", 2, "fault runs at once")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: smokeproof mutants [flags] [fault ...]\n\nFor each fault switch of the reference shop (all by default), runs the suite that guards it\nwith SHOP_FAULTS=<fault> and checks that the guarded DoD bullets go red; writes KILL-MATRIX.md.\nA baseline run without faults must be green first. Flags:")
+		fmt.Fprintln(stderr, "Usage: smokeproof mutants [flags] [fault ...]\n\nFor each fault switch of the reference shop (all by default), runs the suite that guards it\nwith SHOP_FAULTS=<fault> and checks that the guarded DoD bullets go red, and that every spec\nproving a checked bullet is turned red by some switch; writes KILL-MATRIX.md (switch × spec,\nby bullet). A baseline run without faults must be green first. Flags:")
 		fs.PrintDefaults()
 	}
 	if err := parse(fs, args); err != nil {
