@@ -43,7 +43,7 @@ func cmdMutants(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	out := fs.String("out", "", "output directory for KILL-MATRIX.md (default $SMOKE_OUT or out)")
 	workers := fs.Int("workers", 2, "fault runs at once")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: smokeproof mutants [flags] [fault ...]\n\nFor each fault switch of the reference shop (all by default), runs the suite that guards it\nwith SHOP_FAULTS=<fault> and checks that the guarded DoD bullets go red; writes KILL-MATRIX.md.\nA baseline run without faults must be green first. Flags:")
+		fmt.Fprintln(stderr, "Usage: smokeproof mutants [flags] [fault ...]\n\nFor each fault switch of the reference shop (all by default), runs the suite that guards it\nwith SHOP_FAULTS=<fault> and checks that the guarded DoD bullets go red, and that every spec\nproving a checked bullet is turned red by some switch; writes KILL-MATRIX.md (switch × spec,\nby bullet). A baseline run without faults must be green first. Flags:")
 		fs.PrintDefaults()
 	}
 	if err := parse(fs, args); err != nil {
@@ -97,12 +97,14 @@ func cmdMutants(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	// Baseline: without faults every guarded bullet must pass, or a "kill" proves nothing.
 	fmt.Fprintf(stdout, "mutants: baseline run without faults (%s target)\n", cfg.Target)
 	var base []string
-	for s := range suites {
-		failed, err := runMutant(ctx, cfg, root, work, s, "", "baseline-"+s)
+	var specs []report.KillSpec
+	for _, s := range sortedSet(suites) {
+		res, err := runMutant(ctx, cfg, root, work, s, "", "baseline-"+s)
 		if err != nil {
 			return err
 		}
-		base = append(base, failed...)
+		base = append(base, res.bullets...)
+		specs = append(specs, report.KillSpecs(res.run)...)
 	}
 	if len(base) > 0 {
 		return &exitError{exitFailed, fmt.Sprintf("the baseline run without faults already fails %s: fix that first (logs in %s)", strings.Join(base, ", "), work)}
@@ -124,18 +126,22 @@ func cmdMutants(ctx context.Context, args []string, stdout, stderr io.Writer) er
 				suitesOf[suiteOf(b)] = true
 			}
 			var killed []string
-			for s := range suitesOf {
-				k, err := runMutant(ctx, cfg, root, work, s, f, f)
+			outcomes := map[string]report.SpecOutcome{}
+			for _, s := range sortedSet(suitesOf) {
+				res, err := runMutant(ctx, cfg, root, work, s, f, f+"-"+s)
 				if err != nil {
 					mu.Lock()
 					firstErr = err
 					mu.Unlock()
 					return
 				}
-				killed = append(killed, k...)
+				killed = append(killed, res.bullets...)
+				for name, o := range report.SpecOutcomes(res.run) {
+					outcomes[name] = o
+				}
 			}
 			sort.Strings(killed)
-			rows[i] = report.KillRow{Fault: f, Killed: killed, Expected: Guards[f]}
+			rows[i] = report.KillRow{Fault: f, Killed: killed, Expected: Guards[f], Specs: outcomes}
 			mu.Lock()
 			verdict := "✅"
 			if !covers(killed, Guards[f]) {
@@ -149,34 +155,68 @@ func cmdMutants(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if firstErr != nil {
 		return firstErr
 	}
-	path := filepath.Join(cfg.OutDir(), "KILL-MATRIX.md")
-	if err := os.MkdirAll(cfg.OutDir(), 0o755); err != nil {
+	return writeKillMatrix(stdout, cfg.OutDir(), rows, specs, time.Since(start))
+}
+
+// writeKillMatrix writes KILL-MATRIX.md into dir and judges the matrix: it fails when
+// a spec that proves a checked bullet has no killing switch (a spec that cannot fail),
+// or a switch leaves one of its guarded bullets green.
+func writeKillMatrix(stdout io.Writer, dir string, rows []report.KillRow, specs []report.KillSpec, took time.Duration) error {
+	path := filepath.Join(dir, report.KillMatrixPath)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	if err := os.WriteFile(path, report.KillMatrix(rows), 0o644); err != nil {
+	if err := os.WriteFile(path, report.KillMatrix(rows, specs), 0o644); err != nil {
 		return err
 	}
-	var survivors []string
+	var weak []string
 	for _, r := range rows {
 		if !covers(r.Killed, r.Expected) {
-			survivors = append(survivors, r.Fault)
+			weak = append(weak, r.Fault)
 		}
 	}
-	fmt.Fprintf(stdout, "mutants: %d fault switch(es) in %.1f s; matrix in %s\n", len(rows), time.Since(start).Seconds(), path)
+	survivors := report.KillSurvivors(rows, specs)
+	fmt.Fprintf(stdout, "mutants: %d fault switch(es), %d spec(s) in %.1f s; matrix in %s\n", len(rows), len(specs), took.Seconds(), path)
+	for _, s := range specs {
+		switch {
+		case s.NotApplicable != "":
+			fmt.Fprintf(stdout, "mutants: ➖ %s — %s\n", s.Name, s.NotApplicable)
+		case s.NotRun != "":
+			fmt.Fprintf(stdout, "mutants: ⏸ %s — %s\n", s.Name, s.NotRun)
+		}
+	}
+	var problems []string
 	if len(survivors) > 0 {
-		return &exitError{exitFailed, fmt.Sprintf("these fault switches did not turn their bullets red: %s — a spec that cannot fail is a defect", strings.Join(survivors, ", "))}
+		names := make([]string, len(survivors))
+		for i, s := range survivors {
+			names[i] = fmt.Sprintf("%q (%s)", s.Name, s.Location)
+			fmt.Fprintf(stdout, "mutants: ❌ no switch turns red %s (%s)\n", s.Name, s.Location)
+		}
+		problems = append(problems, fmt.Sprintf("no fault switch turns red these specs: %s", strings.Join(names, "; ")))
+	}
+	if len(weak) > 0 {
+		problems = append(problems, fmt.Sprintf("these fault switches did not turn their bullets red: %s", strings.Join(weak, ", ")))
+	}
+	if len(problems) > 0 {
+		return &exitError{exitFailed, strings.Join(problems, "; and ") + " — a spec that cannot fail is a defect"}
 	}
 	return nil
 }
 
-// runMutant runs one suite binary with SHOP_FAULTS=fault and returns the ids of the
-// DoD bullets that failed.
-func runMutant(ctx context.Context, cfg config.Config, root, work, suite, fault, name string) ([]string, error) {
+// mutantRun is what one suite run with SHOP_FAULTS said.
+type mutantRun struct {
+	bullets []string // the checked DoD bullets that failed
+	run     *report.Run
+}
+
+// runMutant runs one suite binary with SHOP_FAULTS=fault and returns the checked DoD
+// bullets that failed, with the run model for its specs.
+func runMutant(ctx context.Context, cfg config.Config, root, work, suite, fault, name string) (mutantRun, error) {
 	out := filepath.Join(work, "runs", name)
 	logPath := filepath.Join(work, name+".log")
 	logf, err := os.Create(logPath)
 	if err != nil {
-		return nil, err
+		return mutantRun{}, err
 	}
 	defer logf.Close()
 	item := itemOfSuite(suite)
@@ -188,23 +228,33 @@ func runMutant(ctx context.Context, cfg config.Config, root, work, suite, fault,
 	_ = cmd.Run() // a red run exits non-zero; the report says what failed
 	paths, _ := filepath.Glob(filepath.Join(out, "reports", "*.json"))
 	if len(paths) == 0 {
-		return nil, &exitError{exitRuntime, fmt.Sprintf("suite %s with SHOP_FAULTS=%q wrote no report: see %s", suite, fault, logPath)}
+		return mutantRun{}, &exitError{exitRuntime, fmt.Sprintf("suite %s with SHOP_FAULTS=%q wrote no report: see %s", suite, fault, logPath)}
 	}
 	reports, err := report.ReadReports(paths...)
 	if err != nil {
-		return nil, err
+		return mutantRun{}, err
 	}
 	run, err := report.Build(reports...)
 	if err != nil {
-		return nil, err
+		return mutantRun{}, err
 	}
-	var ids []string
+	res := mutantRun{run: run}
 	for _, b := range run.Failed() {
 		if bl, ok := dod.Lookup(b.Bullet.ID()); ok && bl.Kind == dod.Checked {
-			ids = append(ids, b.Bullet.ID())
+			res.bullets = append(res.bullets, b.Bullet.ID())
 		}
 	}
-	return ids, nil
+	return res, nil
+}
+
+// sortedSet returns the members of a set, sorted.
+func sortedSet(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func suiteOf(bullet string) string {

@@ -68,7 +68,7 @@ func ExampleKillMatrix() {
 	md := report.KillMatrix([]report.KillRow{
 		{Fault: "skip-email", Killed: []string{"CHECKOUT-SMOKE.email"}, Expected: []string{"CHECKOUT-SMOKE.email"}},
 		{Fault: "noop"},
-	})
+	}, nil)
 	for _, line := range strings.Split(string(md), "\n") {
 		if strings.HasPrefix(line, "| Result") || strings.HasPrefix(line, "| `") {
 			fmt.Println(line)

@@ -141,13 +141,48 @@ func TestGoldenDocuments(t *testing.T) {
 }
 
 func TestGoldenKillMatrix(t *testing.T) {
+	const (
+		flow  = "Checkout adds two products to the cart, checks out and reads the order back"
+		mail  = "Checkout sends exactly one confirmation e-mail to the buyer"
+		lock  = "Checkout never sells more than the stock under concurrent checkouts"
+		tls   = "Prod facts TLS certificate expiry"
+		row   = "Checkout writes the order, its items and the stock to the database"
+		owner = "Permissions a producer cannot update another producer's product"
+	)
 	md := report.KillMatrix([]report.KillRow{
-		{Fault: "skip-email", Killed: []string{"CHECKOUT-SMOKE.email"}, Expected: []string{"CHECKOUT-SMOKE.email"}},
-		{Fault: "policy-ignores-owner", Killed: []string{"PRODUCER-PERMISSIONS.policy", "PRODUCER-PERMISSIONS.admin-override"}, Expected: []string{"PRODUCER-PERMISSIONS.policy"}},
-		{Fault: "health-lies", Killed: nil, Expected: []string{"PROD-FACTS.prod-facts"}},
-		{Fault: "oversell", Killed: []string{"Checkout never oversells under concurrent checkouts"}, Expected: []string{"CHECKOUT-SMOKE.db-order-row"}},
+		{Fault: "skip-email", Killed: []string{"CHECKOUT-SMOKE.email"}, Expected: []string{"CHECKOUT-SMOKE.email"},
+			Specs: map[string]report.SpecOutcome{flow: report.SpecGreen, mail: report.SpecRed, lock: report.SpecNotRun, row: report.SpecGreen}},
+		{Fault: "policy-ignores-owner", Killed: []string{"PRODUCER-PERMISSIONS.policy", "PRODUCER-PERMISSIONS.admin-override"}, Expected: []string{"PRODUCER-PERMISSIONS.policy"},
+			Specs: map[string]report.SpecOutcome{owner: report.SpecRed}},
+		{Fault: "health-lies", Killed: nil, Expected: []string{"PROD-FACTS.prod-facts"},
+			Specs: map[string]report.SpecOutcome{tls: report.SpecNotApplicable}},
+		{Fault: "oversell", Killed: []string{"Checkout never oversells under concurrent checkouts"}, Expected: []string{"CHECKOUT-SMOKE.db-order-row"},
+			Specs: map[string]report.SpecOutcome{flow: report.SpecGreen, mail: report.SpecGreen, lock: report.SpecRed, row: report.SpecGreen}},
+	}, []report.KillSpec{
+		{Name: flow, Location: "suites/checkout/checkout_test.go:22", Bullets: []string{"CHECKOUT-SMOKE.flow", "CHECKOUT-SMOKE.api-201"}},
+		{Name: row, Location: "suites/checkout/checkout_test.go:65", Bullets: []string{"CHECKOUT-SMOKE.db-order-row"}},
+		{Name: mail, Location: "suites/checkout/checkout_test.go:114", Bullets: []string{"CHECKOUT-SMOKE.email"}},
+		{Name: lock, Location: "suites/checkout/checkout_test.go:139", Bullets: []string{"CHECKOUT-SMOKE.db-order-row"}},
+		{Name: owner, Location: "suites/permissions/matrix_test.go:40", Bullets: []string{"PRODUCER-PERMISSIONS.policy"}},
+		{Name: tls, Location: "suites/prodfacts/prodfacts_test.go:90", Bullets: []string{"PROD-FACTS.prod-facts"}, NotApplicable: "not applicable: the site is plain http"},
+		{Name: "Prod facts only on containers", Location: "suites/prodfacts/prodfacts_test.go:99", Bullets: []string{"PROD-FACTS.prod-facts"}, NotRun: "not run on this target: containers only"},
 	})
 	golden(t, "KILL-MATRIX.md", md)
+	// The spec rows say what the matrix found, not only the switch rows.
+	for _, want := range []string{
+		"| Result | ❌ 2 of 7 specs without a killing switch; 2 of 4 switches flagged |",
+		"| Checkout writes the order, its items and the stock to the database (`suites/checkout/checkout_test.go:65`) | ❌ no switch turns it red | — | `skip-email`, `oversell` | 2 passes whose suite did not run |",
+		"| ➖ not applicable: the site is plain http |",
+		"| Checkout never sells more than the stock under concurrent checkouts (`suites/checkout/checkout_test.go:139`) | ✅ killed | `oversell` | — | `skip-email`; 2 passes whose suite did not run |",
+	} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("KILL-MATRIX.md lacks %q", want)
+		}
+	}
+	// The flow spec proves two bullets, so it is flagged under both.
+	if n := strings.Count(string(md), "❌ no switch turns it red"); n != 3 {
+		t.Errorf("KILL-MATRIX.md flags %d spec rows, want 3", n)
+	}
 }
 
 // golden compares got with testdata/golden/name, or rewrites it with -update.

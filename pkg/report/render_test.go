@@ -279,14 +279,14 @@ func TestReadReports(t *testing.T) {
 func TestKillMatrixFlagsSwitchesThatKillTooLittle(t *testing.T) {
 	md := string(report.KillMatrix([]report.KillRow{
 		{Fault: "skip-email", Killed: []string{"CHECKOUT-SMOKE.email"}, Expected: []string{"CHECKOUT-SMOKE.email"}},
-	}))
-	mustContain(t, md, "| Result | ✅ every switch turned red what it must — 1 switch |")
+	}, nil))
+	mustContain(t, md, "| Result | ✅ every spec has a killing switch and every switch turned red what it must — 0 specs, 1 switch |")
 	mustContain(t, md, "| `skip-email` | ✅ | ✅ red | — |")
 
 	md = string(report.KillMatrix([]report.KillRow{
 		{Fault: "noop", Expected: nil},
 		{Fault: "half", Killed: []string{"CHECKOUT-SMOKE.email"}, Expected: []string{"CHECKOUT-SMOKE.email", "CHECKOUT-SMOKE.flow"}},
-	}))
+	}, nil))
 	mustContain(t, md, "| Result | ❌ 2 of 2 switches flagged |")
 	mustContain(t, md, "| `noop` | ❌ kills nothing | · | · | — |")
 	mustContain(t, md, "| `half` | ❌ stays green on `CHECKOUT-SMOKE.flow` | ❌ green | ✅ red | — |")
