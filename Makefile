@@ -8,7 +8,7 @@ export SMOKE_OUT
 export TESTCONTAINERS_RYUK_DISABLED := true
 
 .DEFAULT_GOAL := help
-.PHONY: help smoke test deps unit mutants lint images containers live bench clean
+.PHONY: help smoke test deps unit mutants lint build binpath images containers live bench clean
 
 help: ## list the targets
 	@awk 'BEGIN{FS=":.*## "} /^[a-z-]+:.*## /{printf "  make %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -16,7 +16,7 @@ help: ## list the targets
 smoke: ## run every suite against the target (SMOKE_TARGET, default embedded) and write the documents under $(SMOKE_OUT)/
 	$(GO) run ./cmd/smokeproof run
 
-test: deps lint unit smoke mutants images containers live ## run every test: unit and contract tests, the suites and the kill matrix on embedded and containers, the live target
+test: deps lint unit smoke mutants binpath images containers live ## run every test: unit and contract tests, the suites and the kill matrix on embedded and containers, the binary path, the live target
 
 deps: ## install what the tests need (MariaDB, Chromium, debootstrap) with apt-get when missing
 	@bash .ci/deps
@@ -33,6 +33,15 @@ lint: ## gofmt, go vet (and staticcheck when installed)
 	$(GO) vet ./...
 	@if command -v staticcheck >/dev/null; then staticcheck ./...; fi
 
+build: ## bin/smokeproof (static) beside bin/ginkgo and the precompiled suites bin/suites/*.test: runs with no Go toolchain
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/smokeproof ./cmd/smokeproof
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/ginkgo github.com/onsi/ginkgo/v2/ginkgo
+	rm -rf bin/suites
+	CGO_ENABLED=0 $(GO) test -trimpath -c -o bin/suites/ ./suites/...
+
+binpath: build ## the suites through bin/smokeproof with go removed from PATH, from a directory outside the source tree
+	SMOKE_BIN_DIR=$(CURDIR)/bin $(GO) test -count=1 -run '^TestBinaryPath$$' ./cmd/smokeproof
+
 containers: ## the suites and the kill matrix against throwaway containers (after make images)
 	SMOKE_TARGET=containers SMOKE_OUT=$(SMOKE_OUT)/containers $(GO) run ./cmd/smokeproof run
 	SMOKE_TARGET=containers SMOKE_OUT=$(SMOKE_OUT)/containers $(GO) run ./cmd/smokeproof mutants
@@ -42,11 +51,11 @@ live: ## the live target against the shop as its own process on MariaDB: read-on
 	bash .ci/live.sh
 	$(GO) test -count=1 ./tests/canary
 
-images: ## build the shop, Mailpit and MariaDB images locally (no registry needed)
+images: build ## build the shop, Mailpit, MariaDB and smokeproof (bin/ as a container) images locally (no registry needed)
 	bash fixtures/images/build.sh
 
-bench: ## the performance numbers: Go benchmarks and whole-run timings after the build
+bench: build ## the performance numbers: Go benchmarks, whole runs of bin/smokeproof, and Venom side by side on the checkout chain
 	bash .ci/bench
 
-clean: ## remove the output directory
-	rm -rf "$(SMOKE_OUT)"
+clean: ## remove the output directory and bin/
+	rm -rf "$(SMOKE_OUT)" bin

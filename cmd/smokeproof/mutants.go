@@ -71,7 +71,13 @@ func cmdMutants(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 	}
 
-	root := config.RepoRoot()
+	if err := preflight(ctx, cfg); err != nil {
+		return err
+	}
+	lay, err := findLayout(config.RepoRoot())
+	if err != nil {
+		return err
+	}
 	work, err := os.MkdirTemp("", "smokeproof-mutants-")
 	if err != nil {
 		return err
@@ -79,27 +85,45 @@ func cmdMutants(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	defer os.RemoveAll(work)
 	start := time.Now()
 
-	// Build each needed suite once; every fault run reuses the binary.
+	// Build each needed suite once (or take the precompiled one beside the executable);
+	// every fault run reuses the binary.
 	suites := map[string]bool{}
 	for _, f := range faults {
 		for _, b := range Guards[f] {
 			suites[suiteOf(b)] = true
 		}
 	}
-	fmt.Fprintf(stdout, "mutants: building %d suite(s)\n", len(suites))
-	for s := range suites {
-		cmd := exec.CommandContext(ctx, "go", "test", "-c", "-o", filepath.Join(work, s+".test"), "./"+suitesDir+"/"+s)
-		cmd.Dir, cmd.Stderr = root, stderr
-		if err := cmd.Run(); err != nil {
-			return &exitError{exitRuntime, fmt.Sprintf("build suite %s: %v", s, err)}
+	bins := map[string]string{}
+	if lay.binary {
+		for s := range suites {
+			if _, err := lay.pick([]string{s}); err != nil {
+				return err
+			}
+			bins[s] = lay.suites[s]
 		}
+	} else {
+		fmt.Fprintf(stdout, "mutants: building %d suite(s)\n", len(suites))
+		for s := range suites {
+			bins[s] = filepath.Join(work, s+".test")
+			cmd := exec.CommandContext(ctx, "go", "test", "-c", "-o", bins[s], "./"+suitesDir+"/"+s)
+			cmd.Dir, cmd.Stderr = lay.dir, stderr
+			if err := cmd.Run(); err != nil {
+				return &exitError{exitRuntime, fmt.Sprintf("build suite %s: %v", s, err)}
+			}
+		}
+	}
+	suiteDir := func(s string) string {
+		if lay.binary {
+			return lay.dir
+		}
+		return filepath.Join(lay.dir, suitesDir, s)
 	}
 
 	// Baseline: without faults every guarded bullet must pass, or a "kill" proves nothing.
 	fmt.Fprintf(stdout, "mutants: baseline run without faults (%s target)\n", cfg.Target)
 	var base []string
 	for s := range suites {
-		failed, err := runMutant(ctx, cfg, root, work, s, "", "baseline-"+s)
+		failed, err := runMutant(ctx, cfg, bins[s], suiteDir(s), work, s, "", "baseline-"+s)
 		if err != nil {
 			return err
 		}
@@ -126,7 +150,7 @@ func cmdMutants(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			}
 			var killed []string
 			for s := range suitesOf {
-				k, err := runMutant(ctx, cfg, root, work, s, f, f)
+				k, err := runMutant(ctx, cfg, bins[s], suiteDir(s), work, s, f, f)
 				if err != nil {
 					mu.Lock()
 					firstErr = err
@@ -170,9 +194,9 @@ func cmdMutants(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
-// runMutant runs one suite binary with SHOP_FAULTS=fault and returns the ids of the
-// DoD bullets that failed.
-func runMutant(ctx context.Context, cfg config.Config, root, work, suite, fault, name string) ([]string, error) {
+// runMutant runs the suite binary bin in dir with SHOP_FAULTS=fault and returns the
+// ids of the DoD bullets that failed.
+func runMutant(ctx context.Context, cfg config.Config, bin, dir, work, suite, fault, name string) ([]string, error) {
 	out := filepath.Join(work, "runs", name)
 	logPath := filepath.Join(work, name+".log")
 	logf, err := os.Create(logPath)
@@ -181,9 +205,9 @@ func runMutant(ctx context.Context, cfg config.Config, root, work, suite, fault,
 	}
 	defer logf.Close()
 	item := itemOfSuite(suite)
-	cmd := exec.CommandContext(ctx, filepath.Join(work, suite+".test"),
+	cmd := exec.CommandContext(ctx, bin,
 		"-ginkgo.label-filter=dod: containsAny {"+strings.Join(item, ", ")+"}", "-ginkgo.no-color", "-ginkgo.timeout=10m")
-	cmd.Dir = filepath.Join(root, suitesDir, suite)
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "SHOP_FAULTS="+fault, "SMOKE_OUT="+out, "SMOKE_TARGET="+cfg.Target, "SMOKE_MAIL_WAIT=2s")
 	cmd.Stdout, cmd.Stderr = logf, logf
 	_ = cmd.Run() // a red run exits non-zero; the report says what failed
