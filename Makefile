@@ -34,10 +34,10 @@ lint: ## gofmt, go vet (and staticcheck when installed)
 	@if command -v staticcheck >/dev/null; then staticcheck ./...; fi
 
 build: ## bin/smokeproof (static) beside bin/ginkgo and the precompiled suites bin/suites/*.test: runs with no Go toolchain
-	CGO_ENABLED=0 $(GO) build -trimpath -o bin/smokeproof ./cmd/smokeproof
-	CGO_ENABLED=0 $(GO) build -trimpath -o bin/ginkgo github.com/onsi/ginkgo/v2/ginkgo
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o bin/smokeproof ./cmd/smokeproof
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o bin/ginkgo github.com/onsi/ginkgo/v2/ginkgo
 	rm -rf bin/suites
-	CGO_ENABLED=0 $(GO) test -trimpath -c -o bin/suites/ ./suites/...
+	CGO_ENABLED=0 $(GO) test -trimpath -ldflags='-s -w' -c -o bin/suites/ ./suites/...
 
 binpath: build ## the suites through bin/smokeproof with go removed from PATH, from a directory outside the source tree
 	SMOKE_BIN_DIR=$(CURDIR)/bin $(GO) test -count=1 -run '^TestBinaryPath$$' ./cmd/smokeproof

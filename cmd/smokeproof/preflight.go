@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"sort"
 	"strings"
 	"sync"
@@ -43,6 +44,23 @@ func warnIgnored(cfg config.Config, stderr io.Writer) {
 	if cfg.Target != "live" && cfg.Mail != "none" && strings.TrimSpace(os.Getenv("SMOKE_MAIL")) != "" {
 		fmt.Fprintf(stderr, "smokeproof: warning: SMOKE_MAIL is set but the %s target brings its own mail catcher\n", cfg.Target)
 	}
+	if cfg.BrowserOn() && !browserFound() {
+		fmt.Fprintln(stderr, "smokeproof: warning: no Chromium on PATH and no CHROME_PATH, so the browser check will fail: install chromium or set SMOKE_BROWSER=off")
+	}
+}
+
+// browserFound reports whether the browser check can find a browser the way
+// pkg/browser looks for one (CHROME_PATH, else chromium or Chrome on PATH).
+func browserFound() bool {
+	if p := os.Getenv("CHROME_PATH"); p != "" {
+		return fileExists(p)
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if _, err := exec.LookPath(name); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // preflight checks, before any suite starts, what the target needs: the fault switches
