@@ -44,9 +44,56 @@ func (s Shard) Owns(key string) bool {
 	if s.Total <= 1 {
 		return true
 	}
+	return int(hash(key)%uint64(s.Total)) == s.Index-1
+}
+
+// Plan deals a suite's specs (their keys; the specs that will run) out to n shards,
+// balanced: sorted by their FNV-1a hash, then round-robin from a shard picked by the
+// suite's hash, so every shard gets ⌊k/n⌋ or ⌈k/n⌉ of each suite and the spare specs
+// of different suites land on different shards. It returns key → shard index (0-based).
+// Every process of every shard computes the same plan from the same spec tree.
+func Plan(suite string, keys []string, n int) map[string]int {
+	plan := make(map[string]int, len(keys))
+	if n <= 1 {
+		for _, k := range keys {
+			plan[k] = 0
+		}
+		return plan
+	}
+	sorted := slices.Clone(keys)
+	slices.SortFunc(sorted, func(a, b string) int {
+		ha, hb := hash(a), hash(b)
+		switch {
+		case ha < hb:
+			return -1
+		case ha > hb:
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
+	start := int(hash(suite) % uint64(n))
+	for i, k := range sorted {
+		plan[k] = (start + i) % n
+	}
+	return plan
+}
+
+// OwnsIn reports whether the spec with key belongs to this shard by plan, falling back
+// to Owns for a spec the plan does not hold.
+func (s Shard) OwnsIn(plan map[string]int, key string) bool {
+	if s.Total <= 1 {
+		return true
+	}
+	if i, ok := plan[key]; ok {
+		return i == s.Index-1
+	}
+	return s.Owns(key)
+}
+
+func hash(s string) uint64 {
 	h := fnv.New64a()
-	h.Write([]byte(key))
-	return int(h.Sum64()%uint64(s.Total)) == s.Index-1
+	h.Write([]byte(s))
+	return h.Sum64()
 }
 
 // SkipMessage is the skip message of a spec this shard leaves to another.

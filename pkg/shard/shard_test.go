@@ -108,3 +108,40 @@ func TestMerge(t *testing.T) {
 		t.Errorf("merging without shard 2 = %v, want an error naming spec b", err)
 	}
 }
+
+// Plan gives every shard ⌊k/n⌋ or ⌈k/n⌉ of a suite's specs, the same on every call.
+func TestPlanBalances(t *testing.T) {
+	for _, k := range []int{1, 2, 5, 7, 39} {
+		for _, n := range []int{2, 3, 4} {
+			var keys []string
+			for i := 0; i < k; i++ {
+				keys = append(keys, shard.Key("permissions", fmt.Sprintf("spec %d", i)))
+			}
+			plan := shard.Plan("permissions", keys, n)
+			counts := make([]int, n)
+			for _, key := range keys {
+				counts[plan[key]]++
+				owners := 0
+				for i := 1; i <= n; i++ {
+					if (shard.Shard{Index: i, Total: n}).OwnsIn(plan, key) {
+						owners++
+					}
+				}
+				if owners != 1 {
+					t.Fatalf("%q belongs to %d shards", key, owners)
+				}
+			}
+			for _, c := range counts {
+				if c < k/n || c > (k+n-1)/n {
+					t.Errorf("%d specs over %d shards: %v, want each %d or %d", k, n, counts, k/n, (k+n-1)/n)
+				}
+			}
+			again := shard.Plan("permissions", append([]string(nil), keys...), n)
+			for _, key := range keys {
+				if again[key] != plan[key] {
+					t.Fatalf("Plan is not stable for %q", key)
+				}
+			}
+		}
+	}
+}

@@ -89,7 +89,7 @@ func Run(t *testing.T, suite, description string) {
 	suiteConfig.LabelFilter = labelFilter(suiteConfig.LabelFilter, excluded)
 
 	RegisterFailHandler(Fail)
-	runShard(t, suite)
+	runShard(t, suite, description)
 	SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 		started := time.Now().UTC()
 		e, err := open(ctx, cfg)

@@ -5,15 +5,18 @@ import (
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/smokeproof/smokeproof/pkg/shard"
 )
 
 // runShard registers, before every other BeforeEach, the skip of each spec that
 // belongs to another shard when SMOKE_SHARD=i/n is set (`smokeproof run --shard i/n`).
-// A spec's shard is a hash of its suite and full text (pkg/shard), so every process
-// and every machine agrees on it; `smokeproof proof` merges the shards' reports.
-func runShard(t *testing.T, suite string) {
+// The shares come from shard.Plan over the suite's specs as Ginkgo's PreviewSpecs sees
+// them (the user's label filter applied), so every process of every shard agrees and
+// the shares are balanced; `smokeproof render` and `proof` merge the shards' reports.
+// Call it before the suite's own setup nodes are registered.
+func runShard(t *testing.T, suite, description string) {
 	t.Helper()
 	raw := os.Getenv(shard.Env)
 	if raw == "" {
@@ -23,8 +26,15 @@ func runShard(t *testing.T, suite string) {
 	if err != nil {
 		t.Fatalf("smokeproof: %s=%q: %v", shard.Env, raw, err)
 	}
+	var keys []string
+	for _, sp := range PreviewSpecs(description).SpecReports {
+		if sp.LeafNodeType.Is(types.NodeTypeIt) && sp.State == types.SpecStatePassed {
+			keys = append(keys, shard.Key(suite, sp.FullText()))
+		}
+	}
+	plan := shard.Plan(suite, keys, s.Total)
 	BeforeEach(func() {
-		if !s.Owns(shard.Key(suite, CurrentSpecReport().FullText())) {
+		if !s.OwnsIn(plan, shard.Key(suite, CurrentSpecReport().FullText())) {
 			Skip(s.SkipMessage())
 		}
 	})
