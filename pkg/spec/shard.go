@@ -4,7 +4,7 @@ import (
 	"os"
 	"testing"
 
-	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/smokeproof/smokeproof/pkg/shard"
@@ -27,15 +27,15 @@ func runShard(t *testing.T, suite, description string) {
 		t.Fatalf("smokeproof: %s=%q: %v", shard.Env, raw, err)
 	}
 	var keys []string
-	for _, sp := range PreviewSpecs(description).SpecReports {
+	for _, sp := range ginkgo.PreviewSpecs(description).SpecReports {
 		if sp.LeafNodeType.Is(types.NodeTypeIt) && sp.State == types.SpecStatePassed {
 			keys = append(keys, shard.Key(suite, sp.FullText()))
 		}
 	}
 	plan := shard.Plan(suite, keys, s.Total)
-	BeforeEach(func() {
-		if !s.OwnsIn(plan, shard.Key(suite, CurrentSpecReport().FullText())) {
-			Skip(s.SkipMessage())
+	ginkgo.BeforeEach(func() {
+		if !s.OwnsIn(plan, shard.Key(suite, ginkgo.CurrentSpecReport().FullText())) {
+			ginkgo.Skip(s.SkipMessage())
 		}
 	})
 }
