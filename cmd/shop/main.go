@@ -33,6 +33,16 @@ Usage:
   shop serve      serve the marketplace API and web pages
   shop migrate    create the tables that do not exist yet, then exit
   shop seed       insert the seed world unless the admin user exists, then exit
+  shop accounts   print the seed world's smoke accounts as SMOKE_ACCOUNTS lines, then exit
+  shop routes [--json]
+                  print every route the shop serves (--json: the shape of
+                  Laravel's php artisan route:list --json); needs no database
+  shop selftest [--junit FILE|-]
+                  run the shop's own contract checks in-process against a fresh
+                  scratch database on SHOP_DB_DSN's server (created, then
+                  dropped; the user needs CREATE and DROP), with SHOP_FAULTS
+                  on; --junit writes JUnit XML (- for stdout); exits 1 when a
+                  check fails
   shop --help     show this help
 
 Environment:
@@ -84,7 +94,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 func dispatch(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError{"no command given: run shop serve, shop migrate or shop seed (shop --help lists the settings)."}
+		return usageError{"no command given: run shop serve, migrate, seed, accounts, routes or selftest (shop --help lists the settings)."}
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
@@ -94,9 +104,18 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		fmt.Fprintf(stdout, usage, wrap(strings.Join(names, ", "), 62, "                  "))
 		return nil
+	case "routes":
+		return printRoutes(args[1:], stdout)
+	case "selftest":
+		return selftest(ctx, args[1:], getenv, stdout, stderr)
+	case "accounts":
+		// The seed world's smoke accounts as a SMOKE_ACCOUNTS file, so a harness that
+		// starts this image can ask it (docker exec /shop accounts) instead of knowing them.
+		fmt.Fprint(stdout, fixturesql.AccountsEnv())
+		return nil
 	case "serve", "migrate", "seed":
 	default:
-		return usageError{fmt.Sprintf("unknown command %q: run shop serve, shop migrate or shop seed.", args[0])}
+		return usageError{fmt.Sprintf("unknown command %q: run shop serve, migrate, seed, accounts, routes or selftest.", args[0])}
 	}
 	if len(args) > 1 {
 		return usageError{fmt.Sprintf("shop %s takes no arguments (got %q): configure it with SHOP_* environment variables.", args[0], strings.Join(args[1:], " "))}

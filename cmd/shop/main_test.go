@@ -44,7 +44,7 @@ func TestHelpNamesEverySetting(t *testing.T) {
 	if code := run(context.Background(), []string{"--help"}, envOf(nil), &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
-	for _, v := range []string{"SHOP_DB_DSN", "SHOP_ADDR", "SHOP_MAILER", "SHOP_SMTP_HOST", "SHOP_SMTP_PORT", "SHOP_MAIL_LOG", "SHOP_FAULTS", "SHOP_ENV", "SHOP_MIGRATE", "SHOP_DB_WAIT", "serve", "migrate", "seed"} {
+	for _, v := range []string{"SHOP_DB_DSN", "SHOP_ADDR", "SHOP_MAILER", "SHOP_SMTP_HOST", "SHOP_SMTP_PORT", "SHOP_MAIL_LOG", "SHOP_FAULTS", "SHOP_ENV", "SHOP_MIGRATE", "SHOP_DB_WAIT", "serve", "migrate", "seed", "routes", "selftest", "--junit"} {
 		if !strings.Contains(out.String(), v) {
 			t.Errorf("help does not mention %s", v)
 		}
@@ -74,6 +74,11 @@ func TestConfigMistakesExit2Fast(t *testing.T) {
 		"bad wait":        {[]string{"serve"}, map[string]string{"SHOP_DB_DSN": dsn, "SHOP_DB_WAIT": "soon"}, "SHOP_DB_WAIT"},
 		"bad migrate":     {[]string{"serve"}, map[string]string{"SHOP_DB_DSN": dsn, "SHOP_MIGRATE": "maybe"}, "SHOP_MIGRATE"},
 		"bad addr":        {[]string{"serve"}, map[string]string{"SHOP_DB_DSN": dsn, "SHOP_ADDR": "8080"}, "SHOP_ADDR"},
+		"routes argument": {[]string{"routes", "--yaml"}, nil, "only --json"},
+		"selftest arg":    {[]string{"selftest", "--verbose"}, nil, "only --junit"},
+		"junit no file":   {[]string{"selftest", "--junit"}, nil, "needs a file name"},
+		"selftest faults": {[]string{"selftest"}, map[string]string{"SHOP_FAULTS": "typo"}, `"typo"`},
+		"selftest no DSN": {[]string{"selftest"}, nil, "SHOP_DB_DSN is not set"},
 	}
 	for name, c := range cases {
 		var out, errb bytes.Buffer

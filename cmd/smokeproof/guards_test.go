@@ -10,6 +10,7 @@ import (
 // Every fault switch of the reference shop must be in the kill matrix, guarding
 // registered, checked bullets: a switch outside it would prove nothing.
 func TestGuardsCoverEveryFault(t *testing.T) {
+	Guards := guards()
 	for _, f := range shop.AllFaults() {
 		bullets, ok := Guards[string(f)]
 		if !ok || len(bullets) == 0 {

@@ -44,8 +44,8 @@ func warnIgnored(cfg config.Config, stderr io.Writer) {
 	if cfg.Target != "live" && cfg.Mail != "none" && strings.TrimSpace(os.Getenv("SMOKE_MAIL")) != "" {
 		fmt.Fprintf(stderr, "smokeproof: warning: SMOKE_MAIL is set but the %s target brings its own mail catcher\n", cfg.Target)
 	}
-	if cfg.BrowserOn() && !browserFound() {
-		fmt.Fprintln(stderr, "smokeproof: warning: no Chromium on PATH and no CHROME_PATH, so the browser check will fail: install chromium or set SMOKE_BROWSER=off")
+	if cfg.BrowserRequired() && !browserFound() {
+		fmt.Fprintf(stderr, "smokeproof: warning: SMOKE_BROWSER=%s but no Chromium is on PATH and CHROME_PATH is unset, so the browser check will be broken: install chromium or set SMOKE_BROWSER=auto\n", cfg.Browser)
 	}
 }
 
@@ -86,13 +86,14 @@ func preflight(ctx context.Context, cfg config.Config) error {
 
 // checkFaults names the first unknown fault switch of SHOP_FAULTS.
 func checkFaults(list string) error {
+	known := guards()
 	for _, f := range strings.Split(list, ",") {
 		f = strings.TrimSpace(f)
 		if f == "" {
 			continue
 		}
-		if _, ok := Guards[f]; !ok {
-			return fmt.Errorf("SHOP_FAULTS names %q, which is not a fault switch of the reference shop: use one of %s", f, strings.Join(sortedKeys(Guards), ", "))
+		if _, ok := known[f]; !ok {
+			return fmt.Errorf("SHOP_FAULTS names %q, which is not a fault switch of the reference shop: use one of %s", f, strings.Join(sortedKeys(known), ", "))
 		}
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/smokeproof/smokeproof/pkg/dod"
+	"github.com/smokeproof/smokeproof/pkg/history"
 	"github.com/smokeproof/smokeproof/pkg/report"
 )
 
@@ -21,7 +22,7 @@ type stringList []string
 func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
-const proofUsage = `Usage: smokeproof proof [--plan FILE] [--report FILE ...] [--out DIR]
+const proofUsage = `Usage: smokeproof proof [--plan FILE] [--report FILE ...] [--out DIR] [--history DIR]
        smokeproof proof verify [proof.json]
 
 proof reads the Ginkgo JSON reports of a run (default: every <out>/reports/*.json),
@@ -32,13 +33,23 @@ writes "<!-- smokeproof -->" and ✅ with a link to the document section that pr
 Running it again with the same reports changes nothing; every byte of the plan outside
 these annotations is kept.
 
+With --history DIR it copies proof.json into DIR (a folder the nightly job keeps
+between runs) and writes docs/TESTS/HISTORY.md and docs/TESTS/history.svg from the
+runs DIR holds: each bullet's last runs, since when it is red, what changed since the
+previous run and which bullets flip with neither the app nor the harness changing.
+Under GitHub Actions (GITHUB_ACTIONS=true) it also prints an error annotation on the
+line of each failing spec and appends the item table and the history strips to
+$GITHUB_STEP_SUMMARY.
+
 proof verify recomputes the SHA-256 of every evidence file and report file proof.json
 records (paths relative to proof.json's directory; default <out>/proof.json) and names
-each file that changed or is missing.
+each file that changed or is missing; then it re-derives every item's result and every
+bullet's status from those reports and names each one proof.json records differently.
 
 Exit codes: 0 done (every checked bullet that ran passed; every digest matches) ·
-1 a bullet failed, the plan cannot be parsed, or a digest does not match ·
-2 bad usage (no reports, no such plan or proof.json) · 3 a file could not be read or written.
+1 a bullet failed (❌), the plan cannot be parsed, or a digest does not match ·
+2 bad usage (no reports, no such plan or proof.json) · 3 a file could not be read or written ·
+4 no bullet failed but one could not be checked (⚠ broken: setup, target, browser, timeout).
 
 Flags:`
 
@@ -51,6 +62,9 @@ func cmdProof(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var reports stringList
 	fl.Var(&reports, "report", "Ginkgo JSON report (repeatable; default every <out>/reports/*.json)")
 	out := fl.String("out", "", "where proof.json and the documents go (default: the first --report's directory, else $SMOKE_OUT or out)")
+	histDir := fl.String("history", "", "folder of earlier runs' proof.json: add this run's, then write docs/TESTS/HISTORY.md and history.svg")
+	histRuns := fl.Int("history-runs", 10, "how many of the latest runs the history shows")
+	gh := fl.String("github", "auto", "GitHub Actions annotations and step summary: auto (when GITHUB_ACTIONS=true), on or off")
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, proofUsage)
 		fl.PrintDefaults()
@@ -60,6 +74,10 @@ func cmdProof(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if fl.NArg() > 0 {
 		return &exitError{exitUsage, fmt.Sprintf("unexpected argument %q: name reports with --report, or use `smokeproof proof verify proof.json`", fl.Arg(0))}
+	}
+	ghOn, err := githubOn(*gh)
+	if err != nil {
+		return err
 	}
 	outDir, paths, err := proofInputs(*out, reports)
 	if err != nil {
@@ -72,7 +90,20 @@ func cmdProof(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	defer browserHint(run, stdout) // the output's last line
 	fmt.Fprintf(stdout, "smokeproof: %s written from %s (%s)\n", filepath.Join(outDir, report.ProofPath), plural(len(paths), "report", "reports"), bulletCounts(run))
+	var hist *history.History
+	if *histDir != "" {
+		if hist, err = writeHistory(*histDir, outDir, *histRuns, stdout); err != nil {
+			return err
+		}
+	}
+	if ghOn {
+		githubAnnotate(stdout, run)
+		if err := githubSummary(run, hist); err != nil {
+			return err
+		}
+	}
 
 	if *plan != "" {
 		if err := attachProof(*plan, outDir, run, stdout); err != nil {
@@ -163,6 +194,8 @@ func planResults(run *report.Run, planDir, outDir string) (map[string]dod.Result
 				r.Status, r.Reason = dod.StatusPassed, ""
 			case report.Failed:
 				r.Status = dod.StatusFailed
+			case report.Broken:
+				r.Status = dod.StatusBroken
 			case report.Manual:
 				results[b.Bullet.ID()] = dod.Result{Status: dod.StatusManual}
 				continue
@@ -206,7 +239,7 @@ func printPlan(w io.Writer, plan *dod.Plan, results map[string]dod.Result) {
 		if status == dod.StatusPassed {
 			return
 		}
-		mark := map[string]string{dod.StatusFailed: "❌", dod.StatusNotRun: "⏸"}[status]
+		mark := map[string]string{dod.StatusFailed: "❌", dod.StatusBroken: "⚠", dod.StatusNotRun: "⏸"}[status]
 		if mark == "" {
 			mark = "✍"
 		}
@@ -236,8 +269,8 @@ func printPlan(w io.Writer, plan *dod.Plan, results map[string]dod.Result) {
 			}
 		}
 	}
-	fmt.Fprintf(w, "  %d ✅ · %d ❌ · %d ⏸ · %d ✍ manual (%d of them covered by no spec)\n",
-		counts[dod.StatusPassed], counts[dod.StatusFailed], counts[dod.StatusNotRun],
+	fmt.Fprintf(w, "  %d ✅ · %d ❌ · %d ⚠ · %d ⏸ · %d ✍ manual (%d of them covered by no spec)\n",
+		counts[dod.StatusPassed], counts[dod.StatusFailed], counts[dod.StatusBroken], counts[dod.StatusNotRun],
 		counts[dod.StatusManual]+counts[dod.StatusUncovered], counts[dod.StatusUncovered])
 	for _, l := range lines {
 		fmt.Fprintln(w, l)
@@ -248,6 +281,8 @@ func describe(b dod.Bullet, r dod.Result) string {
 	switch r.Status {
 	case dod.StatusFailed:
 		return b.ID() + " failed: " + r.Reason
+	case dod.StatusBroken:
+		return b.ID() + " could not be checked: " + r.Reason
 	case dod.StatusNotRun:
 		return b.ID() + " not run: " + r.Reason
 	default:
@@ -263,7 +298,7 @@ func shortText(s string) string {
 	return s
 }
 
-// bulletCounts summarises a run's bullets: "24 bullets: 20 ✅ · 1 ❌ · 0 ⏸ · 3 ✍".
+// bulletCounts summarises a run's bullets: "24 bullets: 20 ✅ · 1 ❌ · 0 ⚠ · 0 ⏸ · 3 ✍".
 func bulletCounts(run *report.Run) string {
 	n := map[report.Status]int{}
 	total := 0
@@ -273,7 +308,7 @@ func bulletCounts(run *report.Run) string {
 			total++
 		}
 	}
-	return fmt.Sprintf("%s: %d ✅ · %d ❌ · %d ⏸ · %d ✍", plural(total, "bullet", "bullets"), n[report.Passed], n[report.Failed], n[report.NotRun], n[report.Manual])
+	return fmt.Sprintf("%s: %d ✅ · %d ❌ · %d ⚠ · %d ⏸ · %d ✍", plural(total, "bullet", "bullets"), n[report.Passed], n[report.Failed], n[report.Broken], n[report.NotRun], n[report.Manual])
 }
 
 func plural(n int, one, many string) string {
@@ -304,10 +339,13 @@ const verifyUsage = `Usage: smokeproof proof verify [--out DIR] [proof.json]
 
 Recomputes the SHA-256 of every evidence file and report file proof.json records, each
 relative to proof.json's directory, and names every file that changed or is missing.
+Then it builds the run again from those reports and names every item result, bullet
+status and spec state proof.json records differently (a status edited by hand).
 proof.json defaults to <out>/proof.json.
 
-Exit codes: 0 every digest matches · 1 a file changed or is missing, or proof.json is
-not a smokeproof proof · 2 no proof.json there · 3 a file could not be read.
+Exit codes: 0 every digest matches and every status follows from the reports · 1 a file
+changed or is missing, a status differs, or proof.json is not a smokeproof proof ·
+2 no proof.json there · 3 a file could not be read.
 
 Flags:`
 
@@ -353,5 +391,5 @@ func cmdProofVerify(args []string, stdout, stderr io.Writer) error {
 		return &exitError{exitFailed, fmt.Sprintf("proof does not verify: %s; re-run the suites (or smokeproof proof) to issue a new proof", strings.Join(names, ", "))}
 	}
 	fmt.Fprintf(stdout, "smokeproof: %s verified: %s match their SHA-256\n", path, plural(checked, "file", "files"))
-	return nil
+	return verifyStatuses(path, stdout)
 }

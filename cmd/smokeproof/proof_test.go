@@ -263,14 +263,14 @@ func TestProofUsageErrors(t *testing.T) {
 }
 
 func TestEveryNewCommandHasHelp(t *testing.T) {
-	for _, args := range [][]string{{"proof", "--help"}, {"proof", "verify", "--help"}, {"lint", "--help"}, {"lint", "-h"}} {
+	for _, args := range [][]string{{"proof", "--help"}, {"proof", "verify", "--help"}, {"lint", "--help"}, {"lint", "-h"}, {"history", "--help"}} {
 		_, stderr, code := cli(t, args...)
 		if code != exitOK || !strings.Contains(stderr, "Usage: smokeproof "+args[0]) || !strings.Contains(stderr, "Exit codes: 0") {
 			t.Errorf("smokeproof %s: exit %d\n%s", strings.Join(args, " "), code, stderr)
 		}
 	}
 	stdout, _, _ := cli(t, "help")
-	for _, want := range []string{"smokeproof proof    [--plan FILE]", "smokeproof proof    verify [proof.json]", "smokeproof lint     [PLAN ...]"} {
+	for _, want := range []string{"smokeproof proof    [--plan FILE]", "smokeproof proof    verify [proof.json]", "smokeproof lint     [PLAN ...]", "smokeproof history  [--out DIR] [--runs N] DIR"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("help lacks %q:\n%s", want, stdout)
 		}

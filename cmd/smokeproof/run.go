@@ -61,8 +61,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	procs := fs.Int("procs", 2, "parallel Ginkgo processes per suite")
 	auto := fs.Bool("p", false, "parallel Ginkgo processes per suite, as many as Ginkgo picks for this machine (ginkgo -p)")
 	shardFlag := fs.String("shard", "", "run only share i of n of the specs, e.g. 2/3 (merge the shards' reports with smokeproof proof or render)")
+	gh := fs.String("github", "auto", "GitHub Actions annotations and step summary: auto (when GITHUB_ACTIONS=true), on or off")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: smokeproof run [flags] [suite ...]\n\nChecks that the target is ready (exit 4 within about 2 s when it is not), runs the suites\n(all by default, or the named ones) with the pinned Ginkgo CLI — the precompiled suites\nbeside the executable after make build, else from the source tree — then prints the DoD\nbullets that did not pass. Flags:")
+		fmt.Fprintln(stderr, "Usage: smokeproof run [flags] [suite ...]\n\nChecks that the target is ready (exit 5 within about 2 s when it is not), runs the suites\n(all by default, or the named ones) with the pinned Ginkgo CLI — the precompiled suites\nbeside the executable after make build, else from the source tree — then prints the DoD\nbullets that did not pass. Flags:")
 		fs.PrintDefaults()
 	}
 	if err := parse(fs, args); err != nil {
@@ -76,6 +77,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 	}
 	cfg, err := loadConfig(map[string]string{"SMOKE_TARGET": *targetName, "SMOKE_OUT": *out})
+	if err != nil {
+		return err
+	}
+	ghOn, err := githubOn(*gh)
 	if err != nil {
 		return err
 	}
@@ -123,15 +128,21 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	cmd := exec.CommandContext(ctx, lay.ginkgo[0], gargs...)
 	cmd.Dir, cmd.Stdout, cmd.Stderr = lay.dir, stdout, stderr
 	cmd.Env = append(lay.env(), "SMOKE_OUT="+outDir)
+	if cfg.Repo != "" && !filepath.IsAbs(cfg.Repo) {
+		// Taken from the repository root by the suites, which may run elsewhere (bin/suites).
+		cmd.Env = append(cmd.Env, "SMOKE_REPO="+filepath.Join(config.RepoRoot(), cfg.Repo))
+	}
 	if sh.Total > 0 {
 		cmd.Env = append(cmd.Env, shard.Env+"="+sh.String())
 	}
 	runErr := cmd.Run()
-	return summarize(outDir, runErr, stdout)
+	return summarize(outDir, runErr, stdout, ghOn)
 }
 
 // summarize prints the bullets that did not pass and turns the outcome into an exit code.
-func summarize(outDir string, runErr error, stdout io.Writer) error {
+// With github, it first annotates the failures for GitHub Actions and writes the step
+// summary.
+func summarize(outDir string, runErr error, stdout io.Writer, github bool) error {
 	paths, _ := filepath.Glob(filepath.Join(outDir, "reports", "*.json"))
 	if len(paths) == 0 {
 		if runErr != nil {
@@ -147,12 +158,19 @@ func summarize(outDir string, runErr error, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	defer browserHint(run, stdout) // the summary's last line
 	docs, _ := run.Documents()
 	fmt.Fprintln(stdout, "\nsmokeproof: documents")
 	for _, d := range docs {
 		fmt.Fprintf(stdout, "  %s\n", filepath.Join(outDir, d.Path))
 	}
 	fmt.Fprintf(stdout, "  %s\n", filepath.Join(outDir, "proof.json"))
+	if github {
+		githubAnnotate(stdout, run)
+		if err := githubSummary(run, nil); err != nil {
+			return err
+		}
+	}
 	if err := verdict(run, stdout); err != nil {
 		return err
 	}
@@ -163,18 +181,30 @@ func summarize(outDir string, runErr error, stdout io.Writer) error {
 	return nil
 }
 
-// verdict prints the failed bullets of run and returns the exit error for them, or
-// for a suite-level problem; nil when the run is green.
+// verdict prints the failed (❌) and broken (⚠) bullets of run and returns the exit
+// error for them: exitFailed when a bullet failed, exitBroken when none failed but one
+// broke or a suite had a problem; nil when the run is green.
 func verdict(run *report.Run, stdout io.Writer) error {
-	if failed := run.Failed(); len(failed) > 0 {
+	failed, broken := run.Failed(), run.Broken()
+	if len(failed) > 0 {
 		fmt.Fprintf(stdout, "\nsmokeproof: %d DoD bullet(s) failed:\n", len(failed))
 		for _, b := range failed {
 			fmt.Fprintf(stdout, "  ❌ %s — %s\n", b.Bullet.ID(), b.Reason)
 		}
-		return &exitError{exitFailed, ""}
 	}
-	if !run.OK() {
-		return &exitError{exitFailed, fmt.Sprintf("a suite-level problem: %s", strings.Join(run.Problems, "; "))}
+	if len(broken) > 0 {
+		fmt.Fprintf(stdout, "\nsmokeproof: %d DoD bullet(s) could not be checked (broken: for whoever runs the job, not the app's developers):\n", len(broken))
+		for _, b := range broken {
+			fmt.Fprintf(stdout, "  ⚠ %s — %s\n", b.Bullet.ID(), b.Reason)
+		}
+	}
+	switch {
+	case len(failed) > 0:
+		return &exitError{exitFailed, ""}
+	case len(broken) > 0:
+		return &exitError{exitBroken, ""}
+	case !run.OK():
+		return &exitError{exitBroken, fmt.Sprintf("a suite-level problem: %s", strings.Join(run.Problems, "; "))}
 	}
 	return nil
 }
@@ -210,7 +240,7 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := report.WriteAll(cfg.OutDir(), reports...); err != nil {
 		return err
 	}
-	return summarize(cfg.OutDir(), nil, stdout)
+	return summarize(cfg.OutDir(), nil, stdout, false)
 }
 
 func cmdVersion(ctx context.Context, args []string, stdout, stderr io.Writer) error {

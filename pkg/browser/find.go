@@ -16,7 +16,22 @@ var ErrNotFound error = notFoundError{}
 type notFoundError struct{}
 
 func (notFoundError) Error() string {
-	return "Chromium not found: install it with `apt-get install -y --no-install-recommends chromium fonts-liberation`, or set SMOKE_BROWSER=off to leave the frontend check out (it is then reported as not run)."
+	return "Chromium not found: install it with `apt-get install -y --no-install-recommends chromium fonts-liberation`, or leave SMOKE_BROWSER at auto to report the frontend check as not run."
+}
+
+// NotFoundReason is why the browser check is not run when SMOKE_BROWSER=auto finds no
+// browser: the documents, the plan and proof.json show it as ⏸ with this reason.
+const NotFoundReason = "no Chromium on this machine"
+
+// InstallHint is the one line that tells how to install a browser for the check.
+const InstallHint = "to run the browser check too, install Chromium (Debian/Ubuntu: sudo apt-get install -y --no-install-recommends chromium fonts-liberation; macOS: brew install --cask chromium) or point CHROME_PATH at Chrome; SMOKE_BROWSER=require makes a missing browser fail the run."
+
+// Missing reports whether no browser can be found where Find looks and CHROME_PATH is
+// not set: the case SMOKE_BROWSER=auto reports as not run. A CHROME_PATH that names no
+// executable is a mistake to show, not a missing browser.
+func Missing() bool {
+	_, err := Find()
+	return err == ErrNotFound
 }
 
 // Find returns the path of the browser to drive: CHROME_PATH when it is set, else the

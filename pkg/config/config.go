@@ -25,7 +25,7 @@ type Config struct {
 	Faults string `env:"SHOP_FAULTS" help:"comma list of the reference shop's fault switches to turn on (embedded and containers only), e.g. wrong-tax"`
 
 	AllowWrites string        `env:"SMOKE_ALLOW_WRITES" help:"true lets specs labelled writes run; default true on embedded and containers, false on live"`
-	Browser     string        `env:"SMOKE_BROWSER" default:"on" help:"on runs the headless-Chromium frontend check; off reports it as not run"`
+	Browser     string        `env:"SMOKE_BROWSER" default:"auto" help:"auto runs the headless-Chromium frontend check when Chromium is found and reports it as not run when it is not; require (what CI sets; on is the same) makes a missing browser break the check and fail the run; off reports it as not run"`
 	MailWait    time.Duration `env:"SMOKE_MAIL_WAIT" default:"10s" help:"how long to wait for a confirmation e-mail"`
 	HTTPTimeout time.Duration `env:"SMOKE_HTTP_TIMEOUT" default:"10s" help:"timeout of every HTTP call to the target"`
 
@@ -45,6 +45,7 @@ type Config struct {
 	WebURL   string `env:"SMOKE_WEB_URL" help:"web pages base URL when not SMOKE_BASE_URL"`
 	DBDSN    string `env:"SMOKE_DB_DSN" help:"optional database DSN of the live site, opened read-only (go-sql-driver format)"`
 	Mail     string `env:"SMOKE_MAIL" default:"none" help:"mail source on live: mailpit:<url>, laravel-log:<path>, notifications-table or none"`
+	Repo     string `env:"SMOKE_REPO" help:"path to a git checkout of the team's repository, for items whose bullets are files in it (docs/OPS/STATE.md, scripts/prod-facts.sh, ...); unset leaves those specs not run"`
 	Accounts string `env:"SMOKE_ACCOUNTS" help:"file with the smoke accounts for live (KEY=VALUE lines: SMOKE_ADMIN_EMAIL, SMOKE_ADMIN_PASSWORD, SMOKE_PRODUCER_A_EMAIL, ...); the same variables may be set in the environment"`
 }
 
@@ -123,8 +124,8 @@ func (c Config) Validate() error {
 	if c.AllowWrites != "" && c.AllowWrites != "true" && c.AllowWrites != "false" {
 		errs = append(errs, fmt.Errorf("SMOKE_ALLOW_WRITES=%q must be true or false", c.AllowWrites))
 	}
-	if c.Browser != "on" && c.Browser != "off" {
-		errs = append(errs, fmt.Errorf("SMOKE_BROWSER=%q must be on or off", c.Browser))
+	if !slices.Contains([]string{"auto", "require", "on", "off"}, c.Browser) {
+		errs = append(errs, fmt.Errorf("SMOKE_BROWSER=%q must be auto, require or off", c.Browser))
 	}
 	for name, d := range map[string]time.Duration{"SMOKE_MAIL_WAIT": c.MailWait, "SMOKE_HTTP_TIMEOUT": c.HTTPTimeout, "SMOKE_STARTUP_WAIT": c.StartupWait} {
 		if d <= 0 {
@@ -160,17 +161,21 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Writes reports whether specs labelled `writes` may run: SMOKE_ALLOW_WRITES when
-// set, else true except on live.
-func (c Config) Writes() bool {
+// WritesAllowed reports whether specs labelled `writes` may run: SMOKE_ALLOW_WRITES
+// when set, else whether the harness owns the target (its data is throwaway).
+func (c Config) WritesAllowed(owned bool) bool {
 	if c.AllowWrites != "" {
 		return c.AllowWrites == "true"
 	}
-	return c.Target != "live"
+	return owned
 }
 
-// BrowserOn reports whether the headless-browser specs run.
+// BrowserOn reports whether the headless-browser specs may run (auto or require).
 func (c Config) BrowserOn() bool { return c.Browser != "off" }
+
+// BrowserRequired reports whether a missing browser breaks the browser specs
+// (SMOKE_BROWSER=require, or on) instead of leaving them out (auto).
+func (c Config) BrowserRequired() bool { return c.Browser == "require" || c.Browser == "on" }
 
 // AppEnvMap parses SMOKE_APP_ENV ("K=V,K2=V2").
 func (c Config) AppEnvMap() (map[string]string, error) {

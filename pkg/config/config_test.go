@@ -20,7 +20,7 @@ func TestDefaults(t *testing.T) {
 	if err := c.Validate(); err != nil {
 		t.Fatalf("defaults do not validate: %v", err)
 	}
-	if c.Target != "embedded" || c.MailWait != 10*time.Second || !c.Writes() || !c.BrowserOn() || c.AppPort != 8080 {
+	if c.Target != "embedded" || c.MailWait != 10*time.Second || !c.WritesAllowed(true) || !c.BrowserOn() || c.BrowserRequired() || c.Browser != "auto" || c.AppPort != 8080 {
 		t.Errorf("unexpected defaults: %+v", c)
 	}
 }
@@ -56,13 +56,13 @@ func TestBadValues(t *testing.T) {
 	}
 }
 
-func TestLiveIsReadOnlyByDefault(t *testing.T) {
+func TestNotOwnedIsReadOnlyByDefault(t *testing.T) {
 	c, _ := config.Load(env(map[string]string{"SMOKE_TARGET": "live", "SMOKE_BASE_URL": "https://x.test"}))
-	if c.Writes() {
+	if c.WritesAllowed(false) {
 		t.Error("live allows writes without opt-in")
 	}
 	c, _ = config.Load(env(map[string]string{"SMOKE_TARGET": "live", "SMOKE_BASE_URL": "https://x.test", "SMOKE_ALLOW_WRITES": "true"}))
-	if !c.Writes() {
+	if !c.WritesAllowed(false) {
 		t.Error("opt-in ignored")
 	}
 }
@@ -104,5 +104,21 @@ func TestConfigFileErrorsNameTheLine(t *testing.T) {
 	_, err = config.Load(env(map[string]string{"SMOKE_CONFIG": path + ".missing"}))
 	if err == nil || !strings.Contains(err.Error(), "SMOKE_CONFIG") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func TestBrowserModes(t *testing.T) {
+	for mode, want := range map[string][2]bool{"auto": {true, false}, "require": {true, true}, "on": {true, true}, "off": {false, false}} {
+		c, err := config.Load(env(map[string]string{"SMOKE_BROWSER": mode}))
+		if err == nil {
+			err = c.Validate()
+		}
+		if err != nil || c.BrowserOn() != want[0] || c.BrowserRequired() != want[1] {
+			t.Errorf("SMOKE_BROWSER=%s: on %v, required %v, err %v; want %v", mode, c.BrowserOn(), c.BrowserRequired(), err, want)
+		}
+	}
+	c, _ := config.Load(env(map[string]string{"SMOKE_BROWSER": "maybe"}))
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), `SMOKE_BROWSER="maybe" must be auto, require or off`) {
+		t.Errorf("bad mode: %v", err)
 	}
 }

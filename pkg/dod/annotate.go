@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"sort"
 	"strings"
-	"unicode/utf8"
 )
 
 // Match returns the registry item a plan item proves, found by comparing the plan
@@ -18,7 +17,7 @@ func Match(item PlanItem) (Item, bool) {
 	if title == "" {
 		return Item{}, false
 	}
-	for _, it := range registry {
+	for _, it := range Items() {
 		if normalize(it.PlanTitle) == title {
 			return it, true
 		}
@@ -64,6 +63,7 @@ func normalize(s string) string {
 const (
 	StatusPassed    = "passed"
 	StatusFailed    = "failed"
+	StatusBroken    = "broken" // ⚠ the harness could not check it
 	StatusNotRun    = "not-run"
 	StatusManual    = "manual"
 	StatusUncovered = "uncovered"
@@ -71,7 +71,7 @@ const (
 
 // Result is the outcome of one registry bullet in a run, as attached to the plan.
 type Result struct {
-	Status string // StatusPassed, StatusFailed, StatusNotRun, StatusManual or StatusUncovered
+	Status string // StatusPassed, StatusFailed, StatusBroken, StatusNotRun, StatusManual or StatusUncovered
 	Reason string // why it failed or did not run; one short line
 	// Link is the rendered document's section, written into the plan verbatim, so it
 	// must be relative to the plan's directory
@@ -197,9 +197,9 @@ func checkResults(results map[string]Result) error {
 			return fmt.Errorf("the result for %q names no registered bullet; use an id from BulletIDs", id)
 		}
 		switch st := results[id].Status; st {
-		case StatusPassed, StatusFailed, StatusNotRun, StatusManual, StatusUncovered:
+		case StatusPassed, StatusFailed, StatusBroken, StatusNotRun, StatusManual, StatusUncovered:
 		default:
-			return fmt.Errorf("the result for %q has status %q; use passed, failed, not-run, manual or uncovered", id, st)
+			return fmt.Errorf("the result for %q has status %q; use passed, failed, broken, not-run, manual or uncovered", id, st)
 		}
 	}
 	return nil
@@ -223,6 +223,11 @@ func note(b Bullet, results map[string]Result) string {
 		icon, text = "❌", reason
 		if text == "" {
 			text = "failed"
+		}
+	case StatusBroken:
+		icon, text = "⚠", "not checked"
+		if reason != "" {
+			text += ": " + reason
 		}
 	case StatusNotRun:
 		icon, text = "⏸", "not run"
@@ -266,10 +271,6 @@ const maxReason = 100
 // oneLine makes s safe at the end of a plan line: one line, no HTML comment, short.
 func oneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	s = strings.ReplaceAll(s, "<", "&lt;")
-	if utf8.RuneCountInString(s) > maxReason {
-		r := []rune(s)
-		s = strings.TrimSpace(string(r[:maxReason-1])) + "…"
-	}
-	return s
+	s = strings.ReplaceAll(s, "<", `\<`) // Markdown without HTML entities
+	return Clip(s, maxReason)
 }

@@ -1,9 +1,15 @@
 package dod
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io/fs"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Kind says how a bullet is proven.
@@ -22,11 +28,11 @@ const LabelKey = "dod"
 
 // Bullet is one DoD bullet.
 type Bullet struct {
-	Item string // item id, e.g. "CHECKOUT-SMOKE"
-	Key  string // bullet key within the item, e.g. "email"
-	Text string // the plan's own wording
-	Kind Kind
-	How  string // how the harness proves it (from DOD-MAP.md)
+	Item string `json:"-"`    // item id, e.g. "CHECKOUT-SMOKE"
+	Key  string `json:"key"`  // bullet key within the item, e.g. "email"
+	Text string `json:"text"` // the plan's own wording
+	Kind Kind   `json:"kind"`
+	How  string `json:"how"` // how the harness proves it (from DOD-MAP.md)
 }
 
 // ID returns the bullet's stable id, "ITEM.key".
@@ -35,15 +41,57 @@ func (b Bullet) ID() string { return b.Item + "." + b.Key }
 // Label returns the Ginkgo label that marks a spec as proving this bullet.
 func (b Bullet) Label() string { return LabelKey + ":" + b.ID() }
 
-// Item is one work-plan item whose DoD the harness proves.
+// Item is one work-plan item whose DoD the harness proves. It is declared once, as
+// data, next to its suite (suites/<suite>/item.json, see ParseItem) and registered
+// when the suite runs; nothing in pkg/ or cmd/ names an item.
 type Item struct {
-	ID        string // stable id, e.g. "CHECKOUT-SMOKE"
-	Title     string // document title
-	PlanTitle string // the item's title in the work plan, for attaching proof
-	Document  string // the rendered document, relative to the output directory
-	Suite     string // the suite under suites/ that proves it
-	Bullets   []Bullet
+	ID        string   `json:"id"`         // stable id, e.g. "CHECKOUT-SMOKE"
+	Title     string   `json:"title"`      // document title
+	PlanTitle string   `json:"plan_title"` // the item's title in the work plan, for attaching proof
+	Document  string   `json:"document"`   // the rendered document, relative to the output directory
+	Suite     string   `json:"suite"`      // the suite under suites/ that proves it
+	Bullets   []Bullet `json:"bullets"`
+
+	// Layout is how the document opens: "" for a DoD checklist page, LayoutFacts for
+	// a page of measured facts (PROD-FACTS-LAST) whose rows lead.
+	Layout string `json:"layout,omitempty"`
+	// Sections are the extra sections only this item's document renders, by name:
+	// SectionPermissionMatrix, SectionDependencyMap.
+	Sections []string `json:"sections,omitempty"`
+	// Guards maps each fault switch of the reference shop to the keys of this item's
+	// bullets it must turn red (the kill matrix).
+	Guards map[string][]string `json:"guards,omitempty"`
+	// DependencyMap is the data of SectionDependencyMap.
+	DependencyMap *DependencyMap `json:"dependency_map,omitempty"`
 }
+
+// Layouts and sections an item may ask for.
+const (
+	LayoutFacts             = "facts"
+	SectionPermissionMatrix = "permission-matrix"
+	SectionDependencyMap    = "dependency-map"
+)
+
+// DependencyMap says which DoD bullets exercise each foreign key of the schema and
+// the chain of links the plan names.
+type DependencyMap struct {
+	// Links maps a foreign key ("table.column→table.column", lower case) to the ids of
+	// the bullets whose specs exercise it. A key not listed is exercised by no spec.
+	Links map[string][]string `json:"links"`
+	Chain []ChainStep         `json:"chain"`
+}
+
+// ChainStep is one link of the chain the plan names (Products → Producers → …).
+type ChainStep struct {
+	From    string   `json:"from"`
+	To      string   `json:"to"`
+	FK      string   `json:"fk,omitempty"` // the foreign key that holds the link, "" for an app rule
+	How     string   `json:"how"`          // Markdown: what holds the link
+	Bullets []string `json:"bullets,omitempty"`
+}
+
+// HasSection reports whether the item renders the named section.
+func (it Item) HasSection(name string) bool { return slices.Contains(it.Sections, name) }
 
 // Label returns the Ginkgo label that marks a spec as belonging to this item.
 func (it Item) Label() string { return LabelKey + ":" + it.ID }
@@ -58,80 +106,143 @@ func (it Item) Bullet(key string) (Bullet, bool) {
 	return Bullet{}, false
 }
 
-func item(id, title, plan, doc, suite string, bullets ...Bullet) Item {
-	for i := range bullets {
-		bullets[i].Item = id
+var registry = struct {
+	sync.RWMutex
+	items []Item
+}{}
+
+// Register adds items to the registry. Registering an item again with the same
+// declaration does nothing; a different declaration under a known id is an error.
+func Register(items ...Item) error {
+	registry.Lock()
+	defer registry.Unlock()
+	for _, it := range items {
+		it = it.Normalized()
+		if err := it.validate(); err != nil {
+			return err
+		}
+		known := -1
+		for i, old := range registry.items {
+			if old.ID == it.ID {
+				known = i
+			}
+		}
+		if known >= 0 {
+			if !reflect.DeepEqual(registry.items[known], it) {
+				return fmt.Errorf("dod: item %s is declared twice, differently (suites/%s and suites/%s)", it.ID, registry.items[known].Suite, it.Suite)
+			}
+			continue
+		}
+		registry.items = append(registry.items, it)
 	}
-	return Item{ID: id, Title: title, PlanTitle: plan, Document: doc, Suite: suite, Bullets: bullets}
+	return nil
 }
 
-var registry = []Item{
-	item("CHECKOUT-SMOKE", "Checkout flow smoke test", "Checkout flow smoke test", "docs/TESTS/CHECKOUT-SMOKE.md", "checkout",
-		Bullet{Key: "flow", Kind: Checked, Text: "Manual test: Add product → Cart → Checkout → Order created",
-			How: "as a fresh consumer: add two products to the cart, POST /api/v1/orders/checkout, read the order back"},
-		Bullet{Key: "api-201", Kind: Checked, Text: "API verification: POST /api/orders returns 201 or 200",
-			How: "status of POST /api/v1/orders and of checkout; the body is an order with the contract's fields and totals"},
-		Bullet{Key: "db-order-row", Kind: Checked, Text: "Database verification: Order record exists",
-			How: "orders row for the returned id with the buyer, status pending and the totals; one order_items row per product with producer_id; stock decremented; concurrent checkouts never oversell"},
-		Bullet{Key: "email", Kind: Checked, Text: "Email verification: Confirmation email sent (or logged)",
-			How: "exactly one message to the buyer whose X-Order-Id and subject name the order, from the target's mail source"},
-		Bullet{Key: "document", Kind: Document, Text: "Document test: `docs/TESTS/CHECKOUT-SMOKE.md`",
-			How: "this document, rendered from the run's results"},
-		Bullet{Key: "no-blocking-bugs", Kind: Derived, Text: "No blocking bugs found",
-			How: "every other bullet of the item passed"},
-	),
-	item("PRODUCER-PERMISSIONS", "Producer permissions audit", "Producer permissions audit", "docs/FEATURES/PRODUCER-PERMISSIONS.md", "permissions",
-		Bullet{Key: "policy", Kind: Checked, Text: "Backend policy verification: ProductPolicy enforces producer_id ownership",
-			How: "the role × ownership matrix over update and delete (own → 200/204, other's → 403 with the row unchanged); create sets the producer's own id; producer_id cannot be re-assigned"},
-		Bullet{Key: "dashboard", Kind: Checked, Text: "Frontend verification: Dashboard only shows producer's own products",
-			How: "GET /api/v1/producer/products returns only own ids, and in headless Chromium the signed-in producer's dashboard lists exactly its own products"},
-		Bullet{Key: "admin-override", Kind: Checked, Text: "Admin override verification: Admin can edit any product",
-			How: "admin PATCH and DELETE on products of two different producers succeed"},
-		Bullet{Key: "authz-coverage", Kind: Checked, Text: "Authorization test coverage: existing tests pass",
-			How: "consumer and anonymous callers are refused (403/401); a producer without profile gets 403, never 500"},
-		Bullet{Key: "document", Kind: Document, Text: "Document findings: `docs/FEATURES/PRODUCER-PERMISSIONS.md`",
-			How: "this document: rules, the expected-vs-observed matrix, evidence, screenshot"},
-		Bullet{Key: "no-user-facing-bugs", Kind: Derived, Text: "No user-facing bugs found",
-			How: "every other bullet of the item passed"},
-	),
-	item("PRODUCTS-LIST", "Products list verification", "Products list verification", "docs/TESTS/PRODUCTS-LIST.md", "catalog",
-		Bullet{Key: "products-list", Kind: Checked, Text: "Products list verification",
-			How: "public list 200, paginated, active only, each item has its producer; inactive detail 404"},
-	),
-	item("AUTH-ROUTES", "Auth routes verification", "Auth routes verification", "docs/TESTS/AUTH-ROUTES.md", "auth",
-		Bullet{Key: "auth-routes", Kind: Checked, Text: "Auth routes verification",
-			How: "register/login/profile/logout per contract; /login → 307 /auth/login; bad credentials 401; revoked token 401; validation 422 shape"},
-	),
-	item("DATA-DEPENDENCY-MAP", "Data dependency map", "Data dependency roadmap", "docs/PRODUCT/DATA-DEPENDENCY-MAP.md", "depmap",
-		Bullet{Key: "document", Kind: Document, Text: "Create `docs/PRODUCT/DATA-DEPENDENCY-MAP.md`",
-			How: "this document, rendered from the target's schema and this run's results"},
-		Bullet{Key: "chain", Kind: Checked, Text: "Document: Products → Producers → Permissions → Dashboard → Admin",
-			How: "foreign keys read from information_schema: products.producer_id → producers.id and producers.user_id → users.id (roles live on users), each link shown with the specs that exercised it"},
-		Bullet{Key: "current-state", Kind: Checked, Text: "Current state: what exists today",
-			How: "every table and foreign key of the target's schema, read from information_schema"},
-		Bullet{Key: "missing-pieces", Kind: Manual, Text: "Missing pieces: what needs to be built",
-			How: "a person reads the map; links no spec exercised are listed as candidates"},
-		Bullet{Key: "implementation-order", Kind: Manual, Text: "Implementation order: 1, 2, 3...",
-			How: "decided by the team"},
-		Bullet{Key: "stakeholder-agreement", Kind: Manual, Text: "Stakeholder agreement on priority",
-			How: "decided by people; never shown as passed"},
-	),
-	item("PROD-FACTS", "PROD FACTS - Last Check", "Bootstrap OPS state management system", "docs/OPS/PROD-FACTS-LAST.md", "prodfacts",
-		Bullet{Key: "prod-facts", Kind: Checked, Text: "`docs/OPS/PROD-FACTS-LAST.md` created and populated",
-			How: "health (and its database field), products API, product pages, login redirect, TLS expiry where https — measured, then rendered"},
-	),
+// MustRegister is Register for package init: it panics on an error.
+func MustRegister(items ...Item) {
+	if err := Register(items...); err != nil {
+		panic(err)
+	}
+}
+
+// Normalized returns the item with every bullet's Item set to the item's id (a
+// declaration read from JSON leaves it empty).
+func (it Item) Normalized() Item {
+	bs := make([]Bullet, len(it.Bullets))
+	for i, b := range it.Bullets {
+		b.Item = it.ID
+		bs[i] = b
+	}
+	it.Bullets = bs
+	return it
+}
+
+func (it Item) validate() error {
+	var errs []string
+	if it.ID == "" || strings.ContainsAny(it.ID, " ./&|!,()") {
+		errs = append(errs, fmt.Sprintf("id %q must be a non-empty word without spaces, dots or any of &|!,()/", it.ID))
+	}
+	if it.Title == "" || it.Document == "" || it.Suite == "" {
+		errs = append(errs, "title, document and suite are required")
+	}
+	if len(it.Bullets) == 0 {
+		errs = append(errs, "an item needs at least one bullet")
+	}
+	keys := map[string]bool{}
+	for _, b := range it.Bullets {
+		if b.Key == "" || strings.ContainsAny(b.Key, " ./&|!,()") || keys[b.Key] {
+			errs = append(errs, fmt.Sprintf("bullet key %q is empty, repeated or holds a space, dot or any of &|!,()/", b.Key))
+		}
+		keys[b.Key] = true
+		switch b.Kind {
+		case Checked, Derived, Document, Manual:
+		default:
+			errs = append(errs, fmt.Sprintf("bullet %s has kind %q: use checked, derived, document or manual", b.Key, b.Kind))
+		}
+	}
+	for fault, ks := range it.Guards {
+		for _, k := range ks {
+			if b, ok := it.Bullet(k); !ok || b.Kind != Checked {
+				errs = append(errs, fmt.Sprintf("guard %s names %q, which is not a checked bullet of the item", fault, k))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("dod: item %s: %s", it.ID, strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// ParseItem reads an item declaration (suites/<suite>/item.json).
+func ParseItem(name string, data []byte) (Item, error) {
+	var it Item
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&it); err != nil {
+		return Item{}, fmt.Errorf("%s is not an item declaration: %w", name, err)
+	}
+	it = it.Normalized()
+	if err := it.validate(); err != nil {
+		return Item{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return it, nil
+}
+
+// LoadFS registers every item declaration in fsys matching pattern (e.g.
+// "*/item.json"), in path order.
+func LoadFS(fsys fs.FS, pattern string) error {
+	paths, err := fs.Glob(fsys, pattern)
+	if err != nil {
+		return err
+	}
+	for _, p := range paths {
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		it, err := ParseItem(p, data)
+		if err != nil {
+			return err
+		}
+		if err := Register(it); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Items returns every registered item, in registry order.
 func Items() []Item {
-	out := make([]Item, len(registry))
-	copy(out, registry)
+	registry.RLock()
+	defer registry.RUnlock()
+	out := make([]Item, len(registry.items))
+	copy(out, registry.items)
 	return out
 }
 
 // LookupItem returns the item with the given id.
 func LookupItem(id string) (Item, bool) {
-	for _, it := range registry {
+	for _, it := range Items() {
 		if it.ID == id {
 			return it, true
 		}
@@ -165,7 +276,7 @@ func MustBullet(id string) Bullet {
 // BulletIDs returns every bullet id, sorted.
 func BulletIDs() []string {
 	var ids []string
-	for _, it := range registry {
+	for _, it := range Items() {
 		for _, b := range it.Bullets {
 			ids = append(ids, b.ID())
 		}
@@ -200,17 +311,19 @@ func CheckLabels(labels []string) error {
 			continue
 		}
 		if itemID, _, isBullet := strings.Cut(v, "."); isBullet {
-			if _, known := Lookup(v); !known {
-				bad = append(bad, fmt.Sprintf("%q is not a registered bullet", l))
+			if b, known := Lookup(v); !known {
+				bad = append(bad, fmt.Sprintf("%q is not a declared bullet", l))
+			} else if b.Kind != Checked {
+				bad = append(bad, fmt.Sprintf("%q is a %s bullet, not one specs check", l, b.Kind))
 			} else if !has[LabelKey+":"+itemID] {
 				bad = append(bad, fmt.Sprintf("%q lacks its item label %q", l, LabelKey+":"+itemID))
 			}
 		} else if _, known := LookupItem(v); !known {
-			bad = append(bad, fmt.Sprintf("%q is not a registered item", l))
+			bad = append(bad, fmt.Sprintf("%q is not a declared item", l))
 		}
 	}
 	if len(bad) > 0 {
-		return fmt.Errorf("DoD labels not in the registry: %s", strings.Join(bad, "; "))
+		return fmt.Errorf("DoD labels that do not match the item declarations (suites/*/item.json): %s", strings.Join(bad, "; "))
 	}
 	return nil
 }

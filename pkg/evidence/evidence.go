@@ -3,6 +3,7 @@ package evidence
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -52,6 +53,48 @@ type HTTP struct {
 	ResponseBody  string  `json:"response_body,omitempty"` // redacted, shortened
 	ResponseBytes int     `json:"response_bytes"`
 	Error         string  `json:"error,omitempty"` // transport error, if the call never got a status
+	// CallerClass is the caller's class in the contract's terms (one of the Class*
+	// constants); empty in evidence recorded before classes existed.
+	CallerClass string `json:"caller_class,omitempty"`
+	// Rows says whose rows the call acted on: RowsOwn, RowsOther, or empty when the
+	// spec did not say (a call on no particular row, or an unmarked one).
+	Rows string `json:"rows,omitempty"`
+}
+
+// The caller classes of the contract (HTTP.CallerClass).
+const (
+	ClassAnonymous         = "anonymous"
+	ClassConsumer          = "consumer"
+	ClassProducer          = "producer"
+	ClassProducerNoProfile = "producer-no-profile"
+	ClassAdmin             = "admin"
+)
+
+// Whose rows a call acted on (HTTP.Rows).
+const (
+	RowsOwn   = "own"
+	RowsOther = "other"
+)
+
+// GuessClass returns the caller class a caller name suggests ("producer A" → producer,
+// "consumer (fresh)" → consumer, "producer without profile" → producer-no-profile), or
+// "" when the name says nothing. It lets evidence recorded without a class, and
+// clients named the old way, still be counted.
+func GuessClass(caller string) string {
+	c := strings.ToLower(caller)
+	switch {
+	case c == "" || strings.Contains(c, "anonymous"):
+		return ClassAnonymous
+	case strings.Contains(c, "without profile") || strings.Contains(c, "no profile") || strings.Contains(c, "no-profile"):
+		return ClassProducerNoProfile
+	case strings.Contains(c, "admin"):
+		return ClassAdmin
+	case strings.Contains(c, "producer"):
+		return ClassProducer
+	case strings.Contains(c, "consumer") || strings.Contains(c, "buyer"):
+		return ClassConsumer
+	}
+	return ""
 }
 
 // Rows is the result of one read-only database probe.

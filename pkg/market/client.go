@@ -30,6 +30,8 @@ type Client struct {
 	guard  Guard
 	token  string
 	caller string
+	class  string // evidence.Class*
+	rows   string // evidence.RowsOwn, evidence.RowsOther or ""
 }
 
 // Option configures a Client.
@@ -47,7 +49,7 @@ func WithGuard(g Guard) Option { return func(c *Client) { c.guard = g } }
 // New returns a client of the API at apiBase (e.g. "http://127.0.0.1:8080/api"),
 // calling as "anonymous".
 func New(apiBase string, opts ...Option) *Client {
-	c := &Client{base: strings.TrimRight(apiBase, "/"), hc: &http.Client{Timeout: 10 * time.Second}, caller: "anonymous"}
+	c := &Client{base: strings.TrimRight(apiBase, "/"), hc: &http.Client{Timeout: 10 * time.Second}, caller: "anonymous", class: evidence.ClassAnonymous}
 	for _, o := range opts {
 		o(c)
 	}
@@ -55,12 +57,51 @@ func New(apiBase string, opts ...Option) *Client {
 }
 
 // As returns a copy of c that sends the bearer token and is named caller in evidence.
-// An empty token calls anonymously.
+// An empty token calls anonymously. The copy's caller class is guessed from the name
+// (evidence.GuessClass; anonymous without a token) and its rows mark is cleared: use
+// InClass and OnOthersRows to say it exactly.
 func (c *Client) As(caller, token string) *Client {
 	cp := *c
-	cp.caller, cp.token = caller, token
+	cp.caller, cp.token, cp.rows = caller, token, ""
+	cp.class = evidence.GuessClass(caller)
+	if token == "" {
+		cp.class = evidence.ClassAnonymous
+	}
 	return &cp
 }
+
+// InClass returns a copy of c that records class (one of the evidence.Class*
+// constants) as its caller class on every exchange.
+func (c *Client) InClass(class string) *Client {
+	cp := *c
+	cp.class = class
+	return &cp
+}
+
+// OnOthersRows returns a copy of c whose exchanges are marked as acting on another
+// user's rows (another consumer's order or cart item, another producer's product), so
+// the contract coverage counts them as the non-owner's attempt.
+func (c *Client) OnOthersRows() *Client {
+	cp := *c
+	cp.rows = evidence.RowsOther
+	return &cp
+}
+
+// OnOwnRows returns a copy of c whose exchanges are marked as acting on the caller's
+// own rows.
+func (c *Client) OnOwnRows() *Client {
+	cp := *c
+	cp.rows = evidence.RowsOwn
+	return &cp
+}
+
+// CallerClass returns the caller class this client records (evidence.Class*, or ""
+// when its name suggested none).
+func (c *Client) CallerClass() string { return c.class }
+
+// Rows returns whose rows this client's exchanges are marked as acting on
+// (evidence.RowsOwn, evidence.RowsOther, or "" when unmarked).
+func (c *Client) Rows() string { return c.rows }
 
 // Caller returns the name this client records as the caller.
 func (c *Client) Caller() string { return c.caller }
@@ -156,7 +197,7 @@ func (c *Client) record(method, path string, reqBody []byte, r *Response, d time
 	if c.rec == nil {
 		return
 	}
-	h := &evidence.HTTP{Caller: c.caller, Method: method, Path: path, Millis: float64(d.Microseconds()) / 1000,
+	h := &evidence.HTTP{Caller: c.caller, CallerClass: c.class, Rows: c.rows, Method: method, Path: path, Millis: float64(d.Microseconds()) / 1000,
 		RequestBody: evidence.Shorten(string(reqBody), BodyLimit)}
 	if r != nil {
 		h.Status = r.Status

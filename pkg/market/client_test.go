@@ -71,3 +71,43 @@ func TestTransportErrorNamesTheURL(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestEveryExchangeCarriesCallerClassAndRows(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, `{"message":"Order not found"}`)
+	}))
+	defer srv.Close()
+	var recs []evidence.Record
+	anon := market.New(srv.URL+"/api", market.WithRecorder(func(r evidence.Record) { recs = append(recs, r) }))
+	ctx := context.Background()
+	cases := []struct {
+		name        string
+		client      *market.Client
+		class, rows string
+	}{
+		{"new client", anon, evidence.ClassAnonymous, ""},
+		{"named producer", anon.As("producer A", "1|tok"), evidence.ClassProducer, ""},
+		{"named but no token", anon.As("producer A", ""), evidence.ClassAnonymous, ""},
+		{"fresh consumer on another's rows", anon.As("consumer (fresh)", "2|tok").OnOthersRows(), evidence.ClassConsumer, evidence.RowsOther},
+		{"own rows", anon.As("consumer (fresh)", "2|tok").OnOwnRows(), evidence.ClassConsumer, evidence.RowsOwn},
+		{"explicit class", anon.As("the smoke account", "3|tok").InClass(evidence.ClassProducerNoProfile), evidence.ClassProducerNoProfile, ""},
+		{"As clears the rows mark", anon.OnOthersRows().As("admin", "4|tok"), evidence.ClassAdmin, ""},
+	}
+	for _, tc := range cases {
+		recs = nil
+		if _, _, err := tc.client.Order(ctx, 7); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if len(recs) != 1 {
+			t.Fatalf("%s: %d records", tc.name, len(recs))
+		}
+		h := recs[0].HTTP
+		if h.CallerClass != tc.class || h.Rows != tc.rows || tc.client.CallerClass() != tc.class || tc.client.Rows() != tc.rows {
+			t.Errorf("%s: recorded class %q rows %q, client says %q %q; want %q %q", tc.name, h.CallerClass, h.Rows, tc.client.CallerClass(), tc.client.Rows(), tc.class, tc.rows)
+		}
+	}
+	if anon.Rows() != "" || anon.CallerClass() != evidence.ClassAnonymous {
+		t.Error("marking a copy changed the original client")
+	}
+}

@@ -34,6 +34,8 @@ func (s Status) Mark() string {
 		return "✅"
 	case Failed:
 		return "❌"
+	case Broken:
+		return "⚠"
 	case Manual:
 		return "✍"
 	default:
@@ -58,6 +60,8 @@ func (r Result) Mark() string {
 		return "✅"
 	case NotDone:
 		return "❌"
+	case NotChecked:
+		return "⚠"
 	default:
 		return "⏸"
 	}
@@ -74,6 +78,7 @@ type SpecFailure struct {
 	Message  string // Ginkgo's failure message: for Gomega, expected vs observed
 	Location string // file:line, relative to the repository
 	Node     string // the node that failed: "It", "BeforeEach", ...
+	Broken   string // why the spec broke (⚠) rather than failed (❌); "" for a failed assertion
 }
 
 // SpecResult is one It of the run, with what it recorded.
@@ -101,6 +106,8 @@ func (s *SpecResult) Mark() string {
 	switch {
 	case s.State.Is(types.SpecStatePassed):
 		return "✅"
+	case s.IsBroken():
+		return "⚠"
 	case s.State.Is(types.SpecStateFailureStates):
 		return "❌"
 	default:
@@ -157,6 +164,19 @@ type Run struct {
 	// ReportFiles names the report files the run was read from, for the documents'
 	// footers; RenderFiles sets it, callers of Build may.
 	ReportFiles []string
+	// Declared is every item declaration the run knows (carried by the reports, then
+	// the process's registry), whether or not its suite ran.
+	Declared []dod.Item
+}
+
+// Declaration returns the declared item with the given id.
+func (r *Run) Declaration(id string) (dod.Item, bool) {
+	for _, it := range r.Declared {
+		if it.ID == id {
+			return it, true
+		}
+	}
+	return dod.Item{}, false
 }
 
 // Result returns the verdict over every item of the run.
@@ -166,8 +186,12 @@ func (r *Run) Result() Result {
 		switch it.Result {
 		case NotDone:
 			return NotDone
+		case NotChecked:
+			res = NotChecked
 		case Incomplete:
-			res = Incomplete
+			if res == Done {
+				res = Incomplete
+			}
 		}
 	}
 	if len(r.Items) == 0 {
@@ -189,8 +213,9 @@ func (r *Run) Failed() []BulletStatus {
 	return out
 }
 
-// OK reports whether nothing failed: no ❌ bullet and no suite-level failure.
-func (r *Run) OK() bool { return len(r.Failed()) == 0 && len(r.Problems) == 0 }
+// OK reports whether nothing failed or broke: no ❌ or ⚠ bullet and no suite-level
+// failure.
+func (r *Run) OK() bool { return len(r.Failed()) == 0 && len(r.Broken()) == 0 && len(r.Problems) == 0 }
 
 // suiteRun is what Build learns from one report.
 type suiteRun struct {
@@ -207,7 +232,7 @@ type suiteRun struct {
 // there is no report, when the reports come from different targets, when a spec
 // carries a DoD label the registry does not know, or when evidence cannot be decoded.
 func Build(reports ...types.Report) (*Run, error) {
-	return build(dod.Items(), reports)
+	return build(itemsOf(reports), reports)
 }
 
 // build is Build over a given registry.
@@ -223,7 +248,7 @@ func build(registry []dod.Item, reports []types.Report) (*Run, error) {
 		}
 		runs = append(runs, sr)
 	}
-	run := &Run{}
+	run := &Run{Declared: registry}
 	if err := mergeFacts(run, runs); err != nil {
 		return nil, err
 	}
@@ -359,6 +384,7 @@ func readSpec(registry []dod.Item, rep *types.Report, sp *types.SpecReport) (*Sp
 			Message:  failureText(sp.Failure),
 			Location: location(sp.Failure.Location),
 			Node:     failureNode(sp),
+			Broken:   brokenReason(sp),
 		}
 		failedAt = sp.Failure.TimelineLocation.Order
 	}
@@ -383,6 +409,8 @@ func readSpec(registry []dod.Item, rep *types.Report, sp *types.SpecReport) (*Sp
 		msg := oneLine(sp.Failure.Message)
 		if rest, ok := strings.CutPrefix(msg, "Spec skipped because "); ok {
 			s.Reason = "not run: " + rest
+		} else if strings.HasPrefix(msg, NotApplicable) {
+			s.Reason = msg
 		} else {
 			s.Reason = "not run on this target: " + msg
 		}
@@ -641,14 +669,25 @@ func buildItem(item dod.Item, runs []*suiteRun, specs []*SpecResult, merged evid
 	return it
 }
 
+// NotApplicable starts the skip message of a spec whose check does not apply to the
+// target (no certificate on a plain-http site): it neither proves nor blocks its bullet.
+const NotApplicable = "not applicable: "
+
 func checkedStatus(bs *BulletStatus, setupFail string) {
-	var passed, failed, ran int
-	var firstFailed, firstNotRun *SpecResult
+	var passed, failed, broken, ran, na int
+	var firstFailed, firstBroken, firstNotRun *SpecResult
 	for _, s := range bs.Specs {
 		switch {
+		case s.State.Is(types.SpecStateSkipped) && strings.HasPrefix(s.Reason, NotApplicable):
+			na++
 		case s.State.Is(types.SpecStatePassed):
 			passed++
 			ran++
+		case s.IsBroken():
+			broken++
+			if firstBroken == nil {
+				firstBroken = s
+			}
 		case s.State.Is(types.SpecStateFailureStates):
 			failed++
 			ran++
@@ -664,16 +703,18 @@ func checkedStatus(bs *BulletStatus, setupFail string) {
 	switch {
 	case failed > 0:
 		bs.Status, bs.Reason = Failed, firstFailed.oneLine()
+	case broken > 0:
+		bs.Status, bs.Reason = Broken, firstBroken.Failure.Broken+": "+firstBroken.oneLine()
 	case ran == 0 && setupFail != "":
-		bs.Status, bs.Reason = Failed, "suite setup failed: "+setupFail
-	case len(bs.Specs) == 0:
+		bs.Status, bs.Reason = Broken, "suite setup failed: "+setupFail
+	case len(bs.Specs) == na:
 		bs.Status, bs.Reason = NotRun, "not run: no spec ran"
-	case passed == len(bs.Specs):
+	case passed == len(bs.Specs)-na:
 		bs.Status = Passed
 	default:
 		bs.Status, bs.Reason = NotRun, firstNotRun.Reason
 		if passed > 0 {
-			bs.Reason = fmt.Sprintf("%d of %d specs passed; %s", passed, len(bs.Specs), firstNotRun.Reason)
+			bs.Reason = fmt.Sprintf("%d of %d specs passed; %s", passed, len(bs.Specs)-na, firstNotRun.Reason)
 		}
 	}
 }
@@ -707,7 +748,7 @@ func derivedStatus(bs *BulletStatus, all []BulletStatus) {
 
 // verdict decides an item's result from its bullets.
 func verdict(bullets []BulletStatus) (Result, string) {
-	var first *BulletStatus
+	var first, firstBroken *BulletStatus
 	res := Done
 	for i := range bullets {
 		b := &bullets[i]
@@ -716,12 +757,19 @@ func verdict(bullets []BulletStatus) (Result, string) {
 			if first == nil || (first.Bullet.Kind != dod.Checked && b.Bullet.Kind == dod.Checked) {
 				first = b
 			}
+		case Broken:
+			if firstBroken == nil {
+				firstBroken = b
+			}
 		case NotRun:
 			res = Incomplete
 		}
 	}
 	if first != nil {
 		return NotDone, plainText(first.Bullet.Text) + " — " + first.Reason
+	}
+	if firstBroken != nil {
+		return NotChecked, plainText(firstBroken.Bullet.Text) + " — " + firstBroken.Reason
 	}
 	return res, ""
 }
@@ -768,14 +816,8 @@ func oneLine(msg string) string {
 	return shorten(out, 160)
 }
 
-// shorten cuts s to at most n runes, ending with "…" when cut.
-func shorten(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return strings.TrimSpace(string(r[:n-1])) + "…"
-}
+// shorten cuts s to about n runes without cutting a sentence (see dod.Clip).
+func shorten(s string, n int) string { return dod.Clip(s, n) }
 
 // plainText removes Markdown code marks from a bullet text.
 func plainText(s string) string { return strings.ReplaceAll(s, "`", "") }

@@ -8,41 +8,6 @@ import (
 	"github.com/smokeproof/smokeproof/pkg/dod"
 )
 
-const depmapItem = "DATA-DEPENDENCY-MAP"
-
-// fkBullets maps each foreign key of the marketplace schema ("table.column→table.column",
-// lower case) to the DoD bullets whose specs exercise it: read it, write through it, or
-// depend on it for what they check. A foreign key of the target not listed here is
-// exercised by no spec.
-var fkBullets = map[string][]string{
-	"products.producer_id→producers.id":      {"PRODUCER-PERMISSIONS.policy", "PRODUCTS-LIST.products-list"},
-	"producers.user_id→users.id":             {"PRODUCER-PERMISSIONS.dashboard", "PRODUCER-PERMISSIONS.authz-coverage"},
-	"cart_items.user_id→users.id":            {"CHECKOUT-SMOKE.flow"},
-	"cart_items.product_id→products.id":      {"CHECKOUT-SMOKE.flow"},
-	"orders.user_id→users.id":                {"CHECKOUT-SMOKE.flow", "CHECKOUT-SMOKE.db-order-row"},
-	"order_items.order_id→orders.id":         {"CHECKOUT-SMOKE.db-order-row"},
-	"order_items.product_id→products.id":     {"CHECKOUT-SMOKE.db-order-row"},
-	"order_items.producer_id→producers.id":   {"CHECKOUT-SMOKE.db-order-row"},
-	"order_notifications.order_id→orders.id": {"CHECKOUT-SMOKE.email"},
-}
-
-// chainStep is one link of the chain the plan names: Products → Producers → Permissions
-// → Dashboard → Admin, with the users and their roles between producers and permissions.
-type chainStep struct {
-	from, to string
-	fk       string // the foreign key that holds the link in the schema, "" for app rules
-	how      string // Markdown: what holds the link
-	bullets  []string
-}
-
-var chain = []chainStep{
-	{"Products", "Producers", "products.producer_id→producers.id", "every product belongs to one producer", fkBullets["products.producer_id→producers.id"]},
-	{"Producers", "Users / roles", "producers.user_id→users.id", "a producer profile belongs to one user; the role lives on `users.role`", fkBullets["producers.user_id→users.id"]},
-	{"Users / roles", "Permissions", "", "ProductPolicy: the role and `producer_id` ownership decide create, update and delete", []string{"PRODUCER-PERMISSIONS.policy", "PRODUCER-PERMISSIONS.authz-coverage"}},
-	{"Permissions", "Dashboard", "", "the producer dashboard lists only the producer's own products", []string{"PRODUCER-PERMISSIONS.dashboard"}},
-	{"Dashboard", "Admin", "", "the admin role overrides ownership: edits and deletes any product", []string{"PRODUCER-PERMISSIONS.admin-override"}},
-}
-
 // foreignKey is one foreign key read from information_schema.
 type foreignKey struct {
 	table, column, refTable, refColumn, onDelete string
@@ -169,6 +134,11 @@ type linkState struct {
 // depmap writes the sections of the data dependency map: the chain, the schema with its
 // foreign keys, the missing-piece candidates and what is left to people.
 func (v *view) depmap() {
+	dm := v.it.Item.DependencyMap
+	if dm == nil {
+		dm = &dod.DependencyMap{}
+	}
+	chain, fkBullets := dm.Chain, dm.Links
 	s := readSchema(v.it.Specs)
 	anchors := map[string]map[string]string{} // item id → bullet id → anchor
 	state := func(bullets []string) linkState { return v.linkState(bullets, anchors) }
@@ -180,7 +150,7 @@ func (v *view) depmap() {
 		schemaNote = "not read in this run: " + b.Reason
 	}
 	type row struct {
-		step      chainStep
+		step      dod.ChainStep
 		mark      Status
 		held      string
 		missingFK bool
@@ -188,18 +158,18 @@ func (v *view) depmap() {
 	}
 	var rows []row
 	for _, st := range chain {
-		ls := state(st.bullets)
+		ls := state(st.Bullets)
 		r := row{step: st, mark: ls.status, state: ls}
 		switch {
-		case st.fk == "":
+		case st.FK == "":
 			r.held = "the application"
 		case !s.readFKs:
-			r.held = "⏸ foreign key " + code(arrow(st.fk)) + ", " + esc(schemaNote)
+			r.held = "⏸ foreign key " + code(arrow(st.FK)) + ", " + esc(schemaNote)
 		default:
-			if fk, ok := s.hasFK(st.fk); ok {
+			if fk, ok := s.hasFK(st.FK); ok {
 				r.held = "✅ foreign key " + code(fk.String()) + onDelete(fk)
 			} else {
-				r.held = "❌ no foreign key " + code(arrow(st.fk)) + " in the schema"
+				r.held = "❌ no foreign key " + code(arrow(st.FK)) + " in the schema"
 				r.mark, r.missingFK = Failed, true
 			}
 		}
@@ -208,16 +178,16 @@ func (v *view) depmap() {
 	var flow strings.Builder
 	flow.WriteString("flowchart LR\n")
 	for i, st := range chain {
-		label := arrow(st.fk)
-		if st.fk == "" {
+		label := arrow(st.FK)
+		if st.FK == "" {
 			label = shortHow(st)
 		}
-		fmt.Fprintf(&flow, "  n%d[\"%s\"] -->|\"%s %s\"| n%d[\"%s\"]\n", i, mermaidText(st.from), rows[i].mark.Mark(), mermaidText(label), i+1, mermaidText(st.to))
+		fmt.Fprintf(&flow, "  n%d[\"%s\"] -->|\"%s %s\"| n%d[\"%s\"]\n", i, mermaidText(st.From), rows[i].mark.Mark(), mermaidText(label), i+1, mermaidText(st.To))
 	}
 	v.d.fence("mermaid", flow.String())
 	var table [][]string
 	for i, r := range rows {
-		table = append(table, []string{fmt.Sprint(i + 1), r.mark.Mark() + " " + cell(r.step.from+" → "+r.step.to), mdCell(r.step.how), r.held, strings.Join(r.state.cells, "<br>")})
+		table = append(table, []string{fmt.Sprint(i + 1), r.mark.Mark() + " " + cell(r.step.From+" → "+r.step.To), mdCell(r.step.How), r.held, strings.Join(r.state.cells, "<br>")})
 	}
 	v.d.table([]string{"#", "link", "what it means", "held by", "exercised in this run"}, table)
 
@@ -252,11 +222,11 @@ func (v *view) depmap() {
 		} else if r.mark == Failed {
 			why = "a spec that exercises it failed"
 		}
-		missing = append(missing, fmt.Sprintf("%s chain link **%s** — %s", r.mark.Mark(), cell(r.step.from+" → "+r.step.to), why))
+		missing = append(missing, fmt.Sprintf("%s chain link **%s** — %s", r.mark.Mark(), cell(r.step.From+" → "+r.step.To), why))
 	}
 	if s.readFKs {
 		for _, fk := range s.fks {
-			if inChain(fk.key()) {
+			if inChain(chain, fk.key()) {
 				continue // listed with its chain link above
 			}
 			bullets := fkBullets[fk.key()]
@@ -310,15 +280,14 @@ func (v *view) linkState(bullets []string, anchors map[string]map[string]string)
 		b, it, ok := v.run.bullet(id)
 		if !ok {
 			suite := ""
-			if reg, found := dod.Lookup(id); found {
-				if item, found := dod.LookupItem(reg.Item); found {
-					suite = " (" + code("suites/"+item.Suite) + ")"
-				}
+			itemID, _, _ := strings.Cut(id, ".")
+			if item, found := v.run.Declaration(itemID); found {
+				suite = " (" + code("suites/"+item.Suite) + ")"
 			}
 			ls.cells = append(ls.cells, fmt.Sprintf("⏸ %s — not in this run: its suite%s did not run", code(id), suite))
 			continue
 		}
-		ref := code(id)
+		var ref string
 		if it.Item.ID == v.it.Item.ID {
 			ref = fmt.Sprintf("[%s](#%s)", code(id), v.d.ref(bulletKey(id)))
 		} else {
@@ -368,9 +337,9 @@ func onDelete(fk foreignKey) string {
 	return " (on delete " + esc(fk.onDelete) + ")"
 }
 
-func inChain(fkKey string) bool {
+func inChain(chain []dod.ChainStep, fkKey string) bool {
 	for _, st := range chain {
-		if st.fk == fkKey {
+		if st.FK == fkKey {
 			return true
 		}
 	}
@@ -381,8 +350,8 @@ func inChain(fkKey string) bool {
 func arrow(key string) string { return strings.ReplaceAll(key, "→", " → ") }
 
 // shortHow is an application link's label in the diagram.
-func shortHow(st chainStep) string {
-	switch st.to {
+func shortHow(st dod.ChainStep) string {
+	switch st.To {
 	case "Permissions":
 		return "ProductPolicy"
 	case "Dashboard":
@@ -390,7 +359,7 @@ func shortHow(st chainStep) string {
 	case "Admin":
 		return "admin override"
 	}
-	return st.to
+	return st.To
 }
 
 // isolated returns the tables no foreign key names.

@@ -6,7 +6,6 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/smokeproof/smokeproof/pkg/dod"
 	"github.com/smokeproof/smokeproof/pkg/evidence"
 	"github.com/smokeproof/smokeproof/pkg/report"
 )
@@ -190,19 +189,6 @@ func TestDataDependencyMapWithoutTheSchema(t *testing.T) {
 	mustContain(t, doc, "| ⏸ | Create `docs/PRODUCT/DATA-DEPENDENCY-MAP.md` | this document |")
 	if strings.Contains(doc, "erDiagram") {
 		t.Error("an ER diagram without a schema read")
-	}
-}
-
-func TestEveryLinkOfTheMapNamesACheckedBullet(t *testing.T) {
-	ids := report.DepmapBullets()
-	if len(ids) < 8 {
-		t.Fatalf("the map names %d bullets, want the chain's and the checkout's", len(ids))
-	}
-	for _, id := range ids {
-		b, ok := dod.Lookup(id)
-		if !ok || b.Kind != dod.Checked {
-			t.Errorf("%s: registered %v, kind %q; a link must name a checked bullet", id, ok, b.Kind)
-		}
 	}
 }
 

@@ -11,16 +11,19 @@
 // # Status rules
 //
 //   - A checked bullet is ✅ when at least one spec carries its label and every such
-//     spec passed; ❌ when any of them failed, panicked, timed out, was interrupted or
-//     aborted; ⏸ otherwise (filtered out on this target, skipped, pending, or no spec at
-//     all), always with the reason.
+//     spec passed; ❌ failed when an assertion about the app in one of them did not
+//     hold; ⚠ broken when none failed but one could not check (it panicked, timed out,
+//     was interrupted or aborted, a setup node such as BeforeEach failed, its failure
+//     says the target or a tool could not be reached, or the suite's setup failed, see
+//     outcome.go); ⏸ otherwise (filtered out on this target, skipped, pending, or no
+//     spec at all), always with the reason.
 //   - A derived bullet is ✅ when every checked bullet of its item is ✅, ❌ when one of
 //     them is ❌ ("blocked by: …"), ⏸ otherwise.
 //   - A document bullet is ✅ when at least one spec of the item ran, because the
 //     document is then rendered from this run.
 //   - A manual bullet is ✍ and never counts as proven.
 //   - An item is DONE when every bullet that is not manual is ✅, NOT DONE when any is
-//     ❌, and INCOMPLETE otherwise.
+//     ❌, NOT CHECKED when none is ❌ but one is ⚠, and INCOMPLETE otherwise.
 //
 // A spec that the label filter left out is reported by Ginkgo as skipped without a
 // message; its reason is the first evidence.RunFacts exclusion whose label it carries.

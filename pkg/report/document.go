@@ -43,7 +43,7 @@ func (r *Run) render(it *ItemResult) []byte { return r.renderDoc(it).bytes() }
 func (r *Run) renderDoc(it *ItemResult) *mdDoc {
 	d := newDoc()
 	v := &view{run: r, it: it, d: d, shown: map[*SpecResult]string{}}
-	if it.Item.ID == prodFactsItem {
+	if it.Item.Layout == dod.LayoutFacts {
 		v.prodFactsHead()
 		d.heading(2, "Run", "")
 		v.opening()
@@ -53,11 +53,13 @@ func (r *Run) renderDoc(it *ItemResult) *mdDoc {
 		v.opening()
 	}
 	v.checklist()
-	switch it.Item.ID {
-	case permissionsItem:
-		v.permissions()
-	case depmapItem:
-		v.depmap()
+	for _, sec := range it.Item.Sections {
+		switch sec {
+		case dod.SectionPermissionMatrix:
+			v.permissions()
+		case dod.SectionDependencyMap:
+			v.depmap()
+		}
 	}
 	v.evidence()
 	v.footer()
@@ -114,6 +116,9 @@ func (v *view) opening() {
 	if it.Result == NotDone {
 		rows = append(rows, []string{"First failure", cell(it.Reason)})
 	}
+	if it.Result == NotChecked {
+		rows = append(rows, []string{"Could not check", cell(it.Reason)})
+	}
 	rows = append(rows, []string{"Run", cell(fmt.Sprintf("%s · %s · %s", utc(it.Started), dur(it.Duration), specCounts(it.Specs)))})
 	rows = append(rows, []string{"Target", cell(targetLine(it.Facts))})
 	if it.Facts.Faults != "" {
@@ -131,7 +136,7 @@ func (v *view) opening() {
 		rows = append(rows, []string{"Excluded", ex})
 	}
 	for _, p := range it.Problems {
-		rows = append(rows, []string{"Suite problem", "❌ " + cell(p)})
+		rows = append(rows, []string{"Suite problem", "⚠ " + cell(p)})
 	}
 	rows = append(rows, []string{"Reproduce", codeCell(reproduce(it.Facts, it.Item.ID, it.Item.Suite))})
 	v.d.table([]string{"Result", resultLine(it)}, rows)
@@ -183,6 +188,9 @@ func resultLine(it *ItemResult) string {
 	}
 	if n := counts[Failed]; n > 0 {
 		s += fmt.Sprintf(" · %d failed", n)
+	}
+	if n := counts[Broken]; n > 0 {
+		s += fmt.Sprintf(" · %d broken (not checked)", n)
 	}
 	if n := counts[NotRun]; n > 0 {
 		s += fmt.Sprintf(" · %d not run", n)
@@ -319,6 +327,8 @@ func (v *view) evidence() {
 			v.d.para(fmt.Sprintf("✅ **Proven** — %s passed.", plural(len(b.Specs), "spec", "specs")))
 		case Failed:
 			v.d.para("❌ **Failed** — " + esc(b.Reason))
+		case Broken:
+			v.d.para("⚠ **Broken**, the harness could not check it — " + esc(b.Reason))
 		default:
 			v.d.para("⏸ **Not proven** — " + esc(b.Reason))
 		}
@@ -426,7 +436,7 @@ func (v *view) records(s *SpecResult) {
 		}
 	}
 	switch {
-	case len(facts) > 0 && v.it.Item.ID == prodFactsItem:
+	case len(facts) > 0 && v.it.Item.Layout == dod.LayoutFacts:
 		v.d.para(fmt.Sprintf("What it measured is in the tables at the top of this page (%s).", plural(len(facts), "fact", "facts")))
 	case len(facts) > 0:
 		v.factsTable(facts)

@@ -56,10 +56,10 @@ func ExampleBuild() {
 	}
 	fmt.Println("failed bullets:", len(run.Failed()))
 	// Output:
-	// PRODUCTS-LIST DONE
-	//   ✅ Products list verification
 	// AUTH-ROUTES INCOMPLETE
 	//   ⏸ Auth routes verification — not run on this target: writes not allowed on this target
+	// PRODUCTS-LIST DONE
+	//   ✅ Products list verification
 	// failed bullets: 0
 }
 

@@ -151,8 +151,8 @@ func esc(s string) string {
 		case '\\', '`', '*':
 			b.WriteRune('\\')
 			b.WriteRune(r)
-		case '<':
-			b.WriteString("&lt;")
+		case '<': // a backslash, not an HTML entity: the Markdown reads as it renders
+			b.WriteString(`\<`)
 		default:
 			b.WriteRune(r)
 		}

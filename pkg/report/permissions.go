@@ -8,8 +8,6 @@ import (
 	"github.com/smokeproof/smokeproof/pkg/evidence"
 )
 
-const permissionsItem = "PRODUCER-PERMISSIONS"
-
 // policyRules is the contract's ProductPolicy section in plain words
 // (MARKETPLACE-API.md: "Roles and ownership", "Products", "Producer dashboard").
 var policyRules = []string{

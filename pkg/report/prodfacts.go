@@ -7,8 +7,6 @@ import (
 	"github.com/smokeproof/smokeproof/pkg/evidence"
 )
 
-const prodFactsItem = "PROD-FACTS"
-
 // contentPrefix marks a fact as a Content Verification row of the prod-facts page.
 const contentPrefix = "content:"
 
@@ -42,7 +40,7 @@ func (v *view) prodFactsHead() {
 	notRun := ""
 	for _, b := range v.it.Bullets {
 		switch b.Status {
-		case Failed:
+		case Failed, Broken:
 			failedBullets++
 		case NotRun:
 			if notRun == "" {

@@ -26,8 +26,10 @@ type (
 	proofRun struct {
 		SchemaVersion int         `json:"schema_version"`
 		Harness       string      `json:"harness"`
+		HarnessCommit string      `json:"harness_commit"` // "abc1234", "" when unknown
 		Target        proofTarget `json:"target"`
-		Started       string      `json:"started"` // RFC 3339, UTC
+		AppVersion    string      `json:"app_version"` // from the app's /api/health, "" when not measured
+		Started       string      `json:"started"`     // RFC 3339, UTC
 		DurationMS    int64       `json:"duration_ms"`
 		Result        Result      `json:"result"`
 		ReportFiles   []string    `json:"report_files"`
@@ -88,6 +90,8 @@ func (r *Run) proof(reportDigests []proofFile) ([]byte, error) {
 	p := proofRun{
 		SchemaVersion: SchemaVersion,
 		Harness:       r.Facts.Harness,
+		HarnessCommit: HarnessCommit(r.Facts.Harness),
+		AppVersion:    r.AppVersion(),
 		Target: proofTarget{
 			Name:        r.Facts.Target,
 			App:         r.Facts.App,

@@ -100,7 +100,7 @@ func TestTableCellsAreEscaped(t *testing.T) {
 		},
 	}))))
 	doc := document(t, run, "docs/TESTS/CHECKOUT-SMOKE.md")
-	mustContain(t, doc, "| leave at door \\| ring twice thanks &lt;3 |")
+	mustContain(t, doc, "| leave at door \\| ring twice thanks \\<3 |")
 }
 
 func TestProdFactsPage(t *testing.T) {
@@ -168,7 +168,7 @@ func TestProofJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(raw)
-	if !strings.HasPrefix(s, "{\n  \"schema_version\": 1,\n  \"harness\": \"smokeproof 0.1.0 (abc1234)\",\n  \"target\": {\n    \"name\": \"containers\",") || !strings.HasSuffix(s, "}\n") {
+	if !strings.HasPrefix(s, "{\n  \"schema_version\": 1,\n  \"harness\": \"smokeproof 0.1.0 (abc1234)\",\n  \"harness_commit\": \"abc1234\",\n  \"target\": {\n    \"name\": \"containers\",") || !strings.HasSuffix(s, "}\n") {
 		t.Errorf("proof.json does not start with the schema version, harness and target, or lacks the final newline:\n%s", s)
 	}
 	var p struct {

@@ -101,11 +101,21 @@ func TestAFailedSpecFailsItsBulletAndTheDerivedOne(t *testing.T) {
 	mustContain(t, doc, "Failure** in `It` at `suites/checkout/checkout_test.go:99`")
 }
 
-func TestEveryFailureStateIsFailed(t *testing.T) {
-	for _, state := range []types.SpecState{types.SpecStateFailed, types.SpecStatePanicked, types.SpecStateTimedout, types.SpecStateInterrupted, types.SpecStateAborted} {
+func TestAnAssertionFailsAndEveryOtherFailureStateBreaks(t *testing.T) {
+	run := mustBuild(t, suite("checkout", facts(), spec("places an order", types.SpecStateFailed, labels(co, flow), failedWith("boom"))))
+	expect(t, item(t, run, "CHECKOUT-SMOKE"), "flow", report.Failed, "boom")
+	for state, why := range map[types.SpecState]string{
+		types.SpecStatePanicked:    "the spec panicked",
+		types.SpecStateTimedout:    "the spec timed out",
+		types.SpecStateInterrupted: "the run was interrupted",
+		types.SpecStateAborted:     "the run was aborted",
+	} {
 		run := mustBuild(t, suite("checkout", facts(), spec("places an order", state, labels(co, flow), failedWith("boom"))))
 		it := item(t, run, "CHECKOUT-SMOKE")
-		expect(t, it, "flow", report.Failed, "boom")
+		expect(t, it, "flow", report.Broken, why+": boom")
+		if it.Result != report.NotChecked || run.Result() != report.NotChecked || run.OK() || len(run.Broken()) != 1 {
+			t.Errorf("%s: item %s, run %s, OK %v; want NOT CHECKED and not OK", state, it.Result, run.Result(), run.OK())
+		}
 	}
 }
 
@@ -115,7 +125,7 @@ func TestBareGomegaMessageIsJoinedIntoOneLine(t *testing.T) {
 	expect(t, item(t, run, "CHECKOUT-SMOKE"), "api-201", report.Failed, "Expected <int>: 500 to equal <int>: 201")
 	doc := document(t, run, "docs/TESTS/CHECKOUT-SMOKE.md")
 	// In a table cell the angle brackets must not turn into HTML tags.
-	mustContain(t, doc, "— Expected &lt;int>: 500 to equal &lt;int>: 201 |")
+	mustContain(t, doc, "— Expected \\<int>: 500 to equal \\<int>: 201 |")
 }
 
 func TestFilteredSpecGetsTheFirstMatchingExclusion(t *testing.T) {
@@ -191,19 +201,19 @@ func TestManualBulletIsNeverPassed(t *testing.T) {
 	mustContain(t, doc, "3 of 3 checkable bullets proven (1 by specs, 1 derived, 1 by this document) · 1 manual bullet for people |")
 }
 
-func TestSetupFailureFailsTheBulletsItPrevented(t *testing.T) {
+func TestSetupFailureBreaksTheBulletsItPrevented(t *testing.T) {
 	rep := suite("checkout", nil)
 	rep.SpecReports[0].State = types.SpecStateFailed
 	rep.SpecReports[0].Failure = types.Failure{Message: "start the database: docker is not running"}
 	run := mustBuild(t, rep)
 	it := item(t, run, "CHECKOUT-SMOKE")
-	expect(t, it, "email", report.Failed, "suite setup failed: start the database: docker is not running")
-	expect(t, it, "no-blocking-bugs", report.Failed, "blocked by: Manual test: Add product → Cart → Checkout → Order created")
+	expect(t, it, "email", report.Broken, "suite setup failed: start the database: docker is not running")
+	expect(t, it, "no-blocking-bugs", report.NotRun, "not proven: waiting for Manual test: Add product → Cart → Checkout → Order created")
 	if run.OK() || len(run.Problems) != 1 {
 		t.Errorf("OK() = %v, Problems = %q; want the setup failure reported", run.OK(), run.Problems)
 	}
 	doc := document(t, run, "docs/TESTS/CHECKOUT-SMOKE.md")
-	mustContain(t, doc, "| Suite problem | ❌ checkout suite SynchronizedBeforeSuite failed: start the database: docker is not running |")
+	mustContain(t, doc, "| Suite problem | ⚠ checkout suite SynchronizedBeforeSuite failed: start the database: docker is not running |")
 	mustContain(t, doc, "| Target | unknown (the suite recorded no run facts) |")
 }
 

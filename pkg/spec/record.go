@@ -11,19 +11,17 @@ import (
 	"strings"
 	"sync"
 
-	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2"
 
 	"github.com/smokeproof/smokeproof/pkg/dbcheck"
 	"github.com/smokeproof/smokeproof/pkg/evidence"
 	"github.com/smokeproof/smokeproof/pkg/market"
-	"github.com/smokeproof/smokeproof/pkg/report"
 	"github.com/smokeproof/smokeproof/pkg/target"
-	"github.com/smokeproof/smokeproof/pkg/target/live"
 )
 
 // Record redacts rec and attaches it to the running spec's report.
 func Record(rec evidence.Record) {
-	AddReportEntry(evidence.EntryName, state.redactor.Record(rec), ReportEntryVisibilityNever)
+	ginkgo.AddReportEntry(evidence.EntryName, state.redactor.Record(rec), ginkgo.ReportEntryVisibilityNever)
 }
 
 // Note records a line of free text as evidence.
@@ -48,15 +46,15 @@ func API() *market.Client { return client(T().APIBase) }
 func client(base string) *market.Client {
 	t := T()
 	opts := []market.Option{market.WithHTTPClient(t.HTTP), market.WithRecorder(Record)}
-	if t.Kind == "live" {
-		opts = append(opts, market.WithGuard(live.Guard(mayWrite)))
+	if t.Caps.Guarded {
+		opts = append(opts, market.WithGuard(market.LiveGuard(mayWrite)))
 	}
 	return market.New(base, opts...)
 }
 
 // mayWrite reports whether the running spec may change data on the target.
 func mayWrite() bool {
-	return state.cfg.Writes() && slices.Contains(CurrentSpecReport().Labels(), "writes")
+	return T().Caps.Writes && slices.Contains(ginkgo.CurrentSpecReport().Labels(), "writes")
 }
 
 // SignIn returns a client calling as caller, signed in as acct. Sign-ins are cached
@@ -65,9 +63,9 @@ func mayWrite() bool {
 // with API().SignIn itself. The token is registered as a secret. A failed login fails
 // the spec; an account the target does not have skips it with the reason.
 func SignIn(ctx context.Context, caller string, acct target.Account) *market.Client {
-	GinkgoHelper()
+	ginkgo.GinkgoHelper()
 	if acct.Email == "" {
-		Skip(fmt.Sprintf("no %s account on this target (see SMOKE_ACCOUNTS)", caller))
+		ginkgo.Skip(fmt.Sprintf("no %s account on this target (see SMOKE_ACCOUNTS)", caller))
 	}
 	sessions.Lock()
 	defer sessions.Unlock()
@@ -76,7 +74,7 @@ func SignIn(ctx context.Context, caller string, acct target.Account) *market.Cli
 	}
 	c, _, err := API().SignIn(ctx, caller, acct.Email, acct.Password)
 	if err != nil {
-		Fail(err.Error())
+		ginkgo.Fail(err.Error())
 	}
 	Secret(c.Token())
 	sessions.tokens[acct.Email] = c.Token()
@@ -92,7 +90,7 @@ var sessions = struct {
 func DB() *dbcheck.Probe {
 	t := T()
 	if t.DB == nil {
-		Fail("this spec reads the database but the target has none: label it spec.NeedsDB so it is filtered out")
+		ginkgo.Fail("this spec reads the database but the target has none: label it spec.NeedsDB so it is filtered out")
 	}
 	return dbcheck.New(t.DB, Record)
 }
@@ -104,8 +102,8 @@ var unsafeName = regexp.MustCompile(`[^a-zA-Z0-9._-]+`)
 func SaveFile(kind evidence.Kind, name, mediaType string, data []byte) (evidence.File, error) {
 	name = unsafeName.ReplaceAllString(strings.ToLower(name), "-")
 	rel := filepath.ToSlash(filepath.Join("evidence", name))
-	path := filepath.Join(state.cfg.OutDir(), rel)
-	if err := report.WriteFile(path, data); err != nil {
+	path := filepath.Join(state.env.OutDir, rel)
+	if err := evidence.WriteFile(path, data); err != nil {
 		return evidence.File{}, fmt.Errorf("save evidence %s: %w", rel, err)
 	}
 	sum := sha256.Sum256(data)
@@ -114,6 +112,23 @@ func SaveFile(kind evidence.Kind, name, mediaType string, data []byte) (evidence
 	return f, nil
 }
 
-// Web returns an anonymous client of the target's web pages (redirects are not
-// followed, so a spec sees the 307 and its Location), recording every exchange.
-func Web() *market.Client { return client(T().WebBase) }
+// Web returns a fresh client of the target's web pages, as a browser without
+// JavaScript: text/html, its own cookie jar, redirects not followed (a spec sees the
+// 307 and its Location), every exchange recorded.
+func Web() *market.Web {
+	t := T()
+	opts := []market.Option{market.WithHTTPClient(t.HTTP), market.WithRecorder(Record)}
+	if t.Caps.Guarded {
+		opts = append(opts, market.WithGuard(market.LivePageGuard(mayWrite)))
+	}
+	return market.NewWeb(t.WebBase, opts...)
+}
+
+// NotApplicable ends the running spec as not applicable to this target, with the
+// reason: the spec neither proves nor blocks its bullet, and the document says why.
+// Use it only where the target makes the check meaningless (no certificate on a plain
+// http site), never for a missing account or capability (those are not run).
+func NotApplicable(reason string) {
+	ginkgo.GinkgoHelper()
+	ginkgo.Skip("not applicable: " + reason)
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -66,4 +67,19 @@ func (c readOnlyConnector) Connect(ctx context.Context) (driver.Conn, error) {
 		return nil, fmt.Errorf("make the database session read-only: %w", err)
 	}
 	return conn, nil
+}
+
+// DSNPassword returns the password of a DSN (user:password@tcp(...)/db or a URL), "" when
+// there is none; for the redactor.
+func DSNPassword(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.Scheme != "" && u.User != nil {
+		pw, _ := u.User.Password()
+		return pw
+	}
+	userinfo, _, ok := strings.Cut(dsn, "@")
+	if !ok {
+		return ""
+	}
+	_, pw, _ := strings.Cut(userinfo, ":")
+	return pw
 }

@@ -4,13 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/smokeproof/smokeproof/pkg/evidence"
 	"github.com/smokeproof/smokeproof/pkg/mailbox"
+	"github.com/smokeproof/smokeproof/pkg/market"
 )
 
 // Account is a smoke account on the target.
@@ -44,6 +47,7 @@ type Endpoints struct {
 	ReadOnly bool              `json:"read_only"`
 	Mail     string            `json:"mail"` // mail source spec: mailpit:<url>, laravel-log:<path>, notifications-table, sink:<url>, none
 	Accounts Accounts          `json:"accounts"`
+	Caps     Capabilities      `json:"caps"`
 	Facts    evidence.RunFacts `json:"facts"`
 }
 
@@ -71,9 +75,12 @@ type Target struct {
 }
 
 // Attach opens the database handle and mail source that e describes, in this process.
-// openMail builds a mail source from its spec (nil spec "none" gives a nil source).
-func Attach(ctx context.Context, e Endpoints, timeout time.Duration, openMail func(spec string, db *sql.DB) (mailbox.Source, error)) (*Target, io.Closer, error) {
+// On a guarded target (a production site) idempotent GETs are retried.
+func Attach(ctx context.Context, e Endpoints, timeout time.Duration) (*Target, io.Closer, error) {
 	t := &Target{Endpoints: e, HTTP: &http.Client{Timeout: timeout, CheckRedirect: noRedirect}}
+	if e.Caps.Guarded {
+		t.HTTP.Transport = market.RetryingTransport(http.DefaultTransport)
+	}
 	var closers multiCloser
 	if e.DSN != "" {
 		db, err := OpenDB(ctx, e.DSN, e.ReadOnly)
@@ -83,7 +90,7 @@ func Attach(ctx context.Context, e Endpoints, timeout time.Duration, openMail fu
 		t.DB = db
 		closers = append(closers, db)
 	}
-	if openMail != nil && e.Mail != "" && e.Mail != "none" {
+	if e.Mail != "" && e.Mail != mailbox.KindNone {
 		src, err := openMail(e.Mail, t.DB)
 		if err != nil {
 			closers.Close()
@@ -106,4 +113,28 @@ func (m multiCloser) Close() error {
 		}
 	}
 	return first
+}
+
+// openMail builds the mail source a target's mail spec names.
+func openMail(spec string, db *sql.DB) (mailbox.Source, error) {
+	hc := &http.Client{Timeout: 5 * time.Second}
+	if url, ok := strings.CutPrefix(spec, "sink:"); ok {
+		return mailbox.NewSinkSource(url, hc), nil
+	}
+	kind, arg, err := mailbox.ParseSpec(spec)
+	if err != nil {
+		return nil, err
+	}
+	switch kind {
+	case mailbox.KindMailpit:
+		return mailbox.NewMailpit(arg, hc), nil
+	case mailbox.KindLaravelLog:
+		return mailbox.NewLaravelLog(arg), nil
+	case mailbox.KindNotifications:
+		if db == nil {
+			return nil, errors.New("the notifications-table mail source needs database access: set SMOKE_DB_DSN")
+		}
+		return mailbox.NewNotificationsTable(db), nil
+	}
+	return nil, nil
 }

@@ -3,9 +3,13 @@
 package auth_test
 
 import (
+	_ "embed"
 	"testing"
 
-	"github.com/smokeproof/smokeproof/pkg/spec"
+	"github.com/smokeproof/smokeproof/pkg/suite"
 )
 
-func TestAuth(t *testing.T) { spec.Run(t, "auth", "Auth routes verification") }
+//go:embed item.json
+var item []byte
+
+func TestAuth(t *testing.T) { suite.Run(t, item) }

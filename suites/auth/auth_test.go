@@ -142,13 +142,13 @@ var _ = Describe("Auth routes", func() {
 		web := spec.Web()
 		for from, to := range map[string]string{"/login": "/auth/login", "/register": "/auth/register"} {
 			By("GET " + from)
-			resp, err := web.Do(ctx, "GET", from, nil, nil)
+			resp, err := web.Get(ctx, from)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(resp).To(spec.HaveStatus(307))
 			Expect(resp.Header.Get("Location")).To(HaveSuffix(to))
 		}
 		By("GET /auth/login")
-		resp, err := web.Do(ctx, "GET", "/auth/login", nil, nil)
+		resp, err := web.Get(ctx, "/auth/login")
 		Expect(err).NotTo(HaveOccurred())
 		Expect(resp).To(spec.HaveStatus(200))
 		for _, id := range []string{"login-form", "login-email", "login-password", "login-submit"} {

@@ -2,9 +2,13 @@
 package catalog_test
 
 import (
+	_ "embed"
 	"testing"
 
-	"github.com/smokeproof/smokeproof/pkg/spec"
+	"github.com/smokeproof/smokeproof/pkg/suite"
 )
 
-func TestCatalog(t *testing.T) { spec.Run(t, "catalog", "Products list verification") }
+//go:embed item.json
+var item []byte
+
+func TestCatalog(t *testing.T) { suite.Run(t, item) }

@@ -3,9 +3,13 @@
 package checkout_test
 
 import (
+	_ "embed"
 	"testing"
 
-	"github.com/smokeproof/smokeproof/pkg/spec"
+	"github.com/smokeproof/smokeproof/pkg/suite"
 )
 
-func TestCheckout(t *testing.T) { spec.Run(t, "checkout", "Checkout flow smoke test") }
+//go:embed item.json
+var item []byte
+
+func TestCheckout(t *testing.T) { suite.Run(t, item) }

@@ -125,7 +125,7 @@ var _ = Describe("Checkout", func() {
 		By(fmt.Sprintf("looking for the confirmation to %s in the %s", user.Email, src.Name()))
 		id := strconv.FormatInt(order.ID, 10)
 		start := time.Now()
-		msgs, err := mailbox.Find(ctx, src, mailbox.Query{To: user.Email, OrderID: id, Since: since}, spec.Config().MailWait)
+		msgs, err := mailbox.Find(ctx, src, mailbox.Query{To: user.Email, OrderID: id, Since: since}, spec.Settings().MailWait)
 		Expect(err).NotTo(HaveOccurred())
 		spec.Record(msgs[0].Evidence(len(msgs), time.Since(start)))
 		Expect(msgs).To(HaveLen(1), "exactly one confirmation for order %d", order.ID)

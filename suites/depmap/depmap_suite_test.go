@@ -5,9 +5,13 @@
 package depmap_test
 
 import (
+	_ "embed"
 	"testing"
 
-	"github.com/smokeproof/smokeproof/pkg/spec"
+	"github.com/smokeproof/smokeproof/pkg/suite"
 )
 
-func TestDepmap(t *testing.T) { spec.Run(t, "depmap", "Data dependency map") }
+//go:embed item.json
+var item []byte
+
+func TestDepmap(t *testing.T) { suite.Run(t, item) }

@@ -4,9 +4,13 @@
 package permissions_test
 
 import (
+	_ "embed"
 	"testing"
 
-	"github.com/smokeproof/smokeproof/pkg/spec"
+	"github.com/smokeproof/smokeproof/pkg/suite"
 )
 
-func TestPermissions(t *testing.T) { spec.Run(t, "permissions", "Producer permissions audit") }
+//go:embed item.json
+var item []byte
+
+func TestPermissions(t *testing.T) { suite.Run(t, item) }

@@ -8,9 +8,13 @@
 package prodfacts_test
 
 import (
+	_ "embed"
 	"testing"
 
-	"github.com/smokeproof/smokeproof/pkg/spec"
+	"github.com/smokeproof/smokeproof/pkg/suite"
 )
 
-func TestProdFacts(t *testing.T) { spec.Run(t, "prodfacts", "PROD FACTS - Last Check") }
+//go:embed item.json
+var item []byte
+
+func TestProdFacts(t *testing.T) { suite.Run(t, item) }

@@ -118,10 +118,11 @@ var sanctum = regexp.MustCompile(`\b\d+\|[A-Za-z0-9]{40}\b`)
 // NewProxy returns a Proxy forwarding to target (e.g. http://127.0.0.1:8080).
 func NewProxy(target *url.URL) *Proxy {
 	p := &Proxy{tokens: map[string]bool{}, cookies: map[string]bool{}}
-	rp := httputil.NewSingleHostReverseProxy(target)
-	direct := rp.Director
-	rp.Director = func(r *http.Request) {
-		direct(r)
+	rp := &httputil.ReverseProxy{}
+	rp.Rewrite = func(pr *httputil.ProxyRequest) {
+		pr.SetURL(target)
+		pr.Out.Host = pr.In.Host
+		r := pr.Out
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		p.requests++

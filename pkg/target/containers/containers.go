@@ -24,8 +24,6 @@ import (
 	"github.com/testcontainers/testcontainers-go/network"
 	"github.com/testcontainers/testcontainers-go/wait"
 
-	"github.com/smokeproof/smokeproof/fixtures/shop"
-	fixturesql "github.com/smokeproof/smokeproof/fixtures/sql"
 	"github.com/smokeproof/smokeproof/pkg/evidence"
 	"github.com/smokeproof/smokeproof/pkg/target"
 )
@@ -83,7 +81,10 @@ type Options struct {
 	// like `docker exec`: split on spaces, or run with /bin/sh -c when it holds quotes or
 	// shell operators. "" runs nothing.
 	AppMigrate string
-	Faults     string // SHOP_FAULTS for the app container; checked when the app is the reference shop
+	Faults     string // SHOP_FAULTS for the app container (the reference shop refuses an unknown switch)
+	// Accounts are the smoke accounts; when zero and the app is the reference shop, the
+	// app container is asked for its seed accounts.
+	Accounts target.Accounts
 
 	StartupWait time.Duration // SMOKE_STARTUP_WAIT: how long each container (and AppMigrate) may take
 	Progress    io.Writer     // one line per step with its elapsed time; nil writes nothing
@@ -119,11 +120,6 @@ func (o Options) validate() error {
 	}
 	if !strings.HasPrefix(o.AppHealth, "/") {
 		errs = append(errs, fmt.Errorf("SMOKE_APP_HEALTH=%q is not a path: set the app's health path, e.g. /api/health", o.AppHealth))
-	}
-	if isReferenceShop(o.AppImage) {
-		if _, err := shop.ParseFaults(o.Faults); err != nil {
-			errs = append(errs, err)
-		}
 	}
 	return errors.Join(errs...)
 }
@@ -163,6 +159,7 @@ type run struct {
 	swept   bool       // whether stop sweeps the run's label (once Docker answered)
 	stopped bool
 	timings []evidence.Timing
+	db      testcontainers.Container // for pausing the database (Opened.Database)
 }
 
 type started struct {
@@ -234,6 +231,7 @@ func (r *run) open(ctx context.Context) (target.Endpoints, error) {
 	// that started but never got ready is removed too.
 	r.addContainer("database", db)
 	r.addContainer("mail catcher", mail)
+	r.db = db
 	if dbErr != nil || mailErr != nil {
 		var errs []error
 		if dbErr != nil {
@@ -392,14 +390,15 @@ func (r *run) endpoints(ctx context.Context, db, mail, app testcontainers.Contai
 			Faults:   o.Faults,
 		},
 	}
-	if isReferenceShop(o.AppImage) {
-		acct := func(a fixturesql.Account) target.Account { return target.Account{Email: a.Email, Password: a.Password} }
-		e.Accounts = target.Accounts{
-			Admin: acct(fixturesql.Admin), ProducerA: acct(fixturesql.ProducerA), ProducerB: acct(fixturesql.ProducerB),
-			ProducerNoProfile: acct(fixturesql.ProducerNoProfile), Consumer: acct(fixturesql.Consumer1),
+	e.Accounts = o.Accounts
+	if e.Accounts.IsZero() && isReferenceShop(o.AppImage) {
+		a, err := accountsFromApp(ctx, app)
+		if err != nil {
+			return target.Endpoints{}, err
 		}
+		e.Accounts = a
 	}
-	// A foreign app's accounts are not known yet: the specs needing them report "not run".
+	// Without accounts the specs needing them report "not run" with the setting to fix.
 	return e, nil
 }
 

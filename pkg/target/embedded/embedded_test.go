@@ -25,7 +25,7 @@ func TestOpenServesTheShopAndSharesTheSink(t *testing.T) {
 	if e.Accounts.Admin.Email == "" || e.DSN == "" || !strings.HasPrefix(e.Mail, "sink:") {
 		t.Fatalf("endpoints incomplete: %+v", e)
 	}
-	src := embedded.SinkSource(strings.TrimPrefix(e.Mail, "sink:"), http.DefaultClient)
+	src := mailbox.NewSinkSource(strings.TrimPrefix(e.Mail, "sink:"), http.DefaultClient)
 	msgs, err := src.Messages(context.Background(), mailbox.Query{To: "nobody@x.test"})
 	if err != nil || len(msgs) != 0 {
 		t.Fatalf("empty sink view: %v %v", msgs, err)

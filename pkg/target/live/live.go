@@ -88,7 +88,7 @@ func Open(ctx context.Context, opts Options) (target.Endpoints, func() error, er
 	if mailKind == mailbox.KindNotifications && strings.TrimSpace(opts.DSN) == "" {
 		return target.Endpoints{}, stop, errors.New("SMOKE_MAIL=notifications-table reads the site's database: set SMOKE_DB_DSN too, or choose another mail source")
 	}
-	accounts, err := LoadAccounts(opts.Getenv, opts.AccountsFile)
+	accounts, err := target.LoadAccounts(opts.Getenv, opts.AccountsFile)
 	if err != nil {
 		return target.Endpoints{}, stop, err
 	}
@@ -120,9 +120,9 @@ func Open(ctx context.Context, opts Options) (target.Endpoints, func() error, er
 
 	// Then the database, the mail source and the accounts, at once.
 	var (
-		wg                   sync.WaitGroup
-		dbErr, mailErr, aErr error
-		dbMs, mailMs, aMs    time.Duration
+		wg                         sync.WaitGroup
+		dbErr, mailErr, aErr       error
+		dbTook, mailTook, acctTook time.Duration
 	)
 	if dbAddr != "" {
 		wg.Add(1)
@@ -130,7 +130,7 @@ func Open(ctx context.Context, opts Options) (target.Endpoints, func() error, er
 			defer wg.Done()
 			s := time.Now()
 			dbErr = checkDB(ctx, strings.TrimSpace(opts.DSN))
-			dbMs = time.Since(s)
+			dbTook = time.Since(s)
 		}()
 	}
 	wg.Add(2)
@@ -138,13 +138,13 @@ func Open(ctx context.Context, opts Options) (target.Endpoints, func() error, er
 		defer wg.Done()
 		s := time.Now()
 		mailErr = checkMail(ctx, hc, mailKind, mailArg, timeout)
-		mailMs = time.Since(s)
+		mailTook = time.Since(s)
 	}()
 	go func() {
 		defer wg.Done()
 		s := time.Now()
 		aErr = verifyAccounts(ctx, api, hc, accounts)
-		aMs = time.Since(s)
+		acctTook = time.Since(s)
 	}()
 	wg.Wait()
 	if err := errors.Join(dbErr, mailErr, aErr); err != nil {
@@ -154,7 +154,7 @@ func Open(ctx context.Context, opts Options) (target.Endpoints, func() error, er
 		name string
 		d    time.Duration
 		on   bool
-	}{{"database", dbMs, dbAddr != ""}, {"mail source", mailMs, mailKind == mailbox.KindMailpit || mailKind == mailbox.KindLaravelLog}, {"smoke accounts", aMs, accounts != (target.Accounts{})}} {
+	}{{"database", dbTook, dbAddr != ""}, {"mail source", mailTook, mailKind == mailbox.KindMailpit || mailKind == mailbox.KindLaravelLog}, {"smoke accounts", acctTook, accounts != (target.Accounts{})}} {
 		if t.on {
 			timings = append(timings, evidence.Timing{Name: t.name, Millis: float64(t.d.Microseconds()) / 1000})
 		}

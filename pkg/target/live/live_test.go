@@ -220,7 +220,7 @@ SMOKE_ADMIN_PASSWORD="admin pass with spaces"
 export SMOKE_CONSUMER_EMAIL = consumer@shop.test
 SMOKE_CONSUMER_PASSWORD='from-file'
 `), 0o600)
-	a, err := live.LoadAccounts(env(map[string]string{"SMOKE_CONSUMER_PASSWORD": "from-env", "SMOKE_PRODUCER_B_EMAIL": "b@shop.test", "SMOKE_PRODUCER_B_PASSWORD": "b-pass"}), file)
+	a, err := target.LoadAccounts(env(map[string]string{"SMOKE_CONSUMER_PASSWORD": "from-env", "SMOKE_PRODUCER_B_EMAIL": "b@shop.test", "SMOKE_PRODUCER_B_PASSWORD": "b-pass"}), file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +246,7 @@ SMOKE_CONSUMER_PASSWORD='from-file'
 	} {
 		p := filepath.Join(dir, strings.ReplaceAll(name, " ", "-"))
 		os.WriteFile(p, []byte(c.file), 0o600)
-		_, err := live.LoadAccounts(env(c.env), p)
+		_, err := target.LoadAccounts(env(c.env), p)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v, want it to contain %q", name, err, c.want)
 		}

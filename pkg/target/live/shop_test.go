@@ -42,7 +42,7 @@ func TestOpenTheReferenceShopAsALiveSite(t *testing.T) {
 	}
 	// (The in-process database does not enforce read-only sessions; tests/canary and
 	// .ci/live.sh check that MariaDB refuses a write through the live target's handle.)
-	tg, closer, err := target.Attach(ctx, e, 5*time.Second, nil)
+	tg, closer, err := target.Attach(ctx, e, 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package live_test
+package market_test
 
 import (
 	"context"
@@ -14,11 +14,10 @@ import (
 	"time"
 
 	"github.com/smokeproof/smokeproof/pkg/market"
-	"github.com/smokeproof/smokeproof/pkg/target/live"
 )
 
 func TestGuardRefusesWritesUnlessAllowed(t *testing.T) {
-	g := live.Guard(func() bool { return false })
+	g := market.LiveGuard(func() bool { return false })
 	for _, c := range []struct {
 		method, path string
 		ok           bool
@@ -57,7 +56,7 @@ func TestGuardRefusesWritesUnlessAllowed(t *testing.T) {
 	}
 
 	allowed := false
-	g = live.Guard(func() bool { return allowed })
+	g = market.LiveGuard(func() bool { return allowed })
 	if err := g("POST", "/v1/orders"); err == nil {
 		t.Fatal("POST /v1/orders allowed while allowWrites says false")
 	}
@@ -65,7 +64,7 @@ func TestGuardRefusesWritesUnlessAllowed(t *testing.T) {
 	if err := g("POST", "/v1/orders"); err != nil {
 		t.Fatalf("POST /v1/orders refused while allowWrites says true: %v", err)
 	}
-	if err := live.Guard(nil)("DELETE", "/v1/products/1"); err == nil {
+	if err := market.LiveGuard(nil)("DELETE", "/v1/products/1"); err == nil {
 		t.Fatal("a nil allowWrites allowed a DELETE")
 	}
 }
@@ -84,7 +83,7 @@ func TestGuardedClientSendsNothingRefused(t *testing.T) {
 		io.WriteString(w, `{"token":"1|abc","user":{"id":1}}`)
 	}))
 	defer srv.Close()
-	c := market.New(srv.URL+"/api", market.WithGuard(live.Guard(func() bool { return false })))
+	c := market.New(srv.URL+"/api", market.WithGuard(market.LiveGuard(func() bool { return false })))
 	ctx := context.Background()
 
 	_, resp, err := c.PlaceOrder(ctx, []market.Line{{ProductID: 1, Quantity: 1}}, "")
@@ -124,7 +123,7 @@ func flaky(n int64, status int) (*httptest.Server, *atomic.Int64) {
 
 func TestRetryingTransportRetriesReadsOnGatewayErrors(t *testing.T) {
 	t.Parallel()
-	hc := &http.Client{Transport: live.RetryingTransport(nil), Timeout: 5 * time.Second}
+	hc := &http.Client{Transport: market.RetryingTransport(nil), Timeout: 5 * time.Second}
 	for _, c := range []struct {
 		status     int
 		fails      int64
@@ -153,7 +152,7 @@ func TestRetryingTransportRetriesReadsOnGatewayErrors(t *testing.T) {
 }
 
 func TestRetryingTransportLeavesHealthWritesAndOtherStatusesAlone(t *testing.T) {
-	hc := &http.Client{Transport: live.RetryingTransport(nil), Timeout: 5 * time.Second}
+	hc := &http.Client{Transport: market.RetryingTransport(nil), Timeout: 5 * time.Second}
 	for _, c := range []struct {
 		method, path string
 		status       int
@@ -193,7 +192,7 @@ func (c *countingFail) RoundTrip(*http.Request) (*http.Response, error) {
 func TestRetryingTransportRetriesTransportErrorsAndStopsWithTheContext(t *testing.T) {
 	t.Parallel()
 	base := &countingFail{}
-	rt := live.RetryingTransport(base)
+	rt := market.RetryingTransport(base)
 	req, _ := http.NewRequest("GET", "http://shop.invalid/api/v1/public/products", nil)
 	if _, err := rt.RoundTrip(req); err == nil {
 		t.Fatal("a failing transport gave no error")
@@ -203,7 +202,7 @@ func TestRetryingTransportRetriesTransportErrorsAndStopsWithTheContext(t *testin
 	}
 
 	base = &countingFail{}
-	rt = live.RetryingTransport(base)
+	rt = market.RetryingTransport(base)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	req, _ = http.NewRequestWithContext(ctx, "GET", "http://shop.invalid/api/v1/public/products", nil)
@@ -215,7 +214,7 @@ func TestRetryingTransportRetriesTransportErrorsAndStopsWithTheContext(t *testin
 
 	base = &countingFail{}
 	req, _ = http.NewRequest("GET", "http://shop.invalid/api/health", nil)
-	live.RetryingTransport(base).RoundTrip(req)
+	market.RetryingTransport(base).RoundTrip(req)
 	if base.n.Load() != 1 {
 		t.Fatalf("health with a transport error: %d attempts, want 1", base.n.Load())
 	}

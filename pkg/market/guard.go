@@ -1,4 +1,4 @@
-package live
+package market
 
 import (
 	"fmt"
@@ -7,8 +7,6 @@ import (
 	"path"
 	"strings"
 	"time"
-
-	"github.com/smokeproof/smokeproof/pkg/market"
 )
 
 // alwaysAllowed are the unsafe requests every spec may send on a live site: signing
@@ -18,14 +16,14 @@ var alwaysAllowed = map[string]bool{
 	"POST /v1/auth/logout": true,
 }
 
-// Guard returns the live target's request guard for the market client. GET, HEAD and
+// LiveGuard returns the live target's request guard for the market client. GET, HEAD and
 // OPTIONS always pass, and so do POST /v1/auth/login and POST /v1/auth/logout (paths
 // relative to the API base, compared after cleaning, without the query). Any other
 // request is refused before it is sent — the guard returns an error saying so — unless
 // allowWrites reports true when asked (nil allowWrites never allows). The lead wires
 // allowWrites to "writes are allowed in this run and the running spec is labelled
 // writes".
-func Guard(allowWrites func() bool) market.Guard {
+func LiveGuard(allowWrites func() bool) Guard {
 	return func(method, p string) error {
 		m := strings.ToUpper(strings.TrimSpace(method))
 		switch m {
@@ -44,6 +42,19 @@ func Guard(allowWrites func() bool) market.Guard {
 			return nil
 		}
 		return fmt.Errorf("refused %s %s on the live target before sending it: writes are not allowed here (run with SMOKE_ALLOW_WRITES=true and label the spec spec.Writes to let it write as the smoke accounts)", m, clean)
+	}
+}
+
+// LivePageGuard is LiveGuard for the web page client (paths relative to the site's
+// web base): the sign-in form POST /auth/login and POST /auth/logout always pass too.
+func LivePageGuard(allowWrites func() bool) Guard {
+	api := LiveGuard(allowWrites)
+	return func(method, p string) error {
+		m := strings.ToUpper(strings.TrimSpace(method))
+		if c := path.Clean("/" + p); m == http.MethodPost && (c == "/auth/login" || c == "/auth/logout") {
+			return nil
+		}
+		return api(method, p)
 	}
 }
 
