@@ -24,6 +24,7 @@ deps: ## install what the tests need (MariaDB, Chromium, debootstrap) with apt-g
 unit: ## unit, contract and harness tests (plain go test)
 	$(GO) test -count=1 ./fixtures/... ./pkg/... ./cmd/...
 	$(GO) test -count=1 -run '^TestUnit' ./suites/...
+	$(GO) test -count=1 ./tests/newitem
 
 mutants: ## the kill matrix: every fault switch of the reference shop must turn its spec red
 	$(GO) run ./cmd/smokeproof mutants

@@ -57,6 +57,7 @@ func TestProofMarksTheSeedPlanAfterAGreenRun(t *testing.T) {
 		"  - No user-facing bugs found",
 		"  - Document: Products → Producers → Permissions → Dashboard → Admin",
 		"  - Current state: what exists today",
+		"  - Implementation order: 1, 2, 3...",
 	} {
 		m := linkRE.FindStringSubmatch(notes[line])
 		if m == nil {
@@ -77,13 +78,13 @@ func TestProofMarksTheSeedPlanAfterAGreenRun(t *testing.T) {
 		t.Errorf("email bullet annotated %q, want the link relative to the plan's directory", got)
 	}
 
-	// Manual bullets and bullets no spec covers are never done.
+	// Only the bullet a person decides stays manual; the OPS state bullets are checked
+	// in the team's repository by suites/opsstate, which this run did not include.
 	for line, want := range map[string]string{
 		"  - Stakeholder agreement on priority":                                                "✍ manual",
-		"  - Implementation order: 1, 2, 3...":                                                 "✍ manual",
-		"  - `scripts/prod-facts.sh` created and executable":                                   "✍ manual",
-		"  - `docs/OPS/STATE.md` created with CLOSED/STABLE/IN-PROGRESS/BLOCKED/NEXT sections": "✍ manual",
-		"  - All files committed and merged to main":                                           "✍ manual",
+		"  - `scripts/prod-facts.sh` created and executable":                                   "⏸ not run: suites/opsstate was not in this run",
+		"  - `docs/OPS/STATE.md` created with CLOSED/STABLE/IN-PROGRESS/BLOCKED/NEXT sections": "⏸ not run: suites/opsstate was not in this run",
+		"  - All files committed and merged to main":                                           "⏸ not run: suites/opsstate was not in this run",
 		"- Products list verification (2025-12-19) - STABLE ✓":                                 "⏸ not run: suites/catalog was not in this run",
 	} {
 		if notes[line] != want {
@@ -116,13 +117,13 @@ func TestProofMarksTheSeedPlanAfterAGreenRun(t *testing.T) {
 			t.Errorf("%s not written next to the report: %v", f, err)
 		}
 	}
-	for _, want := range []string{"proof.json written from 1 report", "docs/NEXT-7D.md annotated", "✍ Stakeholder agreement on priority", "✍ All files committed and merged to main — manual: no spec covers it"} {
+	for _, want := range []string{"proof.json written from 1 report", "docs/NEXT-7D.md annotated", "✍ Stakeholder agreement on priority"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}
 	}
-	if line := lineNumber(t, orig, "  - All files committed"); !strings.Contains(stdout, "NEXT-7D.md:"+strconv.Itoa(line)+": ✍ All files") {
-		t.Errorf("output does not name the uncovered bullet's line %d:\n%s", line, stdout)
+	if line := lineNumber(t, orig, "  - Stakeholder agreement"); !strings.Contains(stdout, "NEXT-7D.md:"+strconv.Itoa(line)+": ✍ Stakeholder") {
+		t.Errorf("output does not name the manual bullet's line %d:\n%s", line, stdout)
 	}
 }
 

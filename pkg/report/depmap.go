@@ -210,8 +210,8 @@ func (v *view) depmap() {
 		v.d.table([]string{"", "foreign key", "on delete", "exercised in this run"}, fkRows)
 	}
 
-	v.d.heading(2, "Missing pieces: candidates", "")
-	var missing []string
+	v.d.heading(2, "Missing pieces", "")
+	var missing, order []string
 	for _, r := range rows {
 		if r.mark == Passed {
 			continue
@@ -223,11 +223,22 @@ func (v *view) depmap() {
 			why = "a spec that exercises it failed"
 		}
 		missing = append(missing, fmt.Sprintf("%s chain link **%s** — %s", r.mark.Mark(), cell(r.step.From+" → "+r.step.To), why))
+		order = append(order, fmt.Sprintf("**%s** — %s", cell(r.step.From+" → "+r.step.To), why))
 	}
 	if s.readFKs {
-		for _, fk := range s.fks {
+		depth := tableDepths(s)
+		fks := append([]foreignKey(nil), s.fks...)
+		sort.SliceStable(fks, func(i, j int) bool { return depth[fks[i].refTable] < depth[fks[j].refTable] })
+		for _, fk := range fks {
 			if inChain(chain, fk.key()) {
 				continue // listed with its chain link above
+			}
+			if bullets := fkBullets[fk.key()]; state(bullets).status != Passed {
+				why := "no spec of the harness exercises it"
+				if len(bullets) > 0 {
+					why = "not proven in this run"
+				}
+				order = append(order, fmt.Sprintf("%s — %s", code(fk.String()), why))
 			}
 			bullets := fkBullets[fk.key()]
 			ls := state(bullets)
@@ -247,9 +258,20 @@ func (v *view) depmap() {
 	if len(missing) == 0 {
 		v.d.para("None: every link of the chain and every foreign key was exercised by a passing spec in this run.")
 	} else {
-		v.d.para("Links this run did not prove. Each is a candidate for the plan's *Missing pieces*; deciding what to build stays with people (✍).")
+		v.d.para("What this run found missing or unproven: foreign keys the schema lacks, links no spec exercised, tables nothing joins.")
 		for _, m := range missing {
 			v.d.line("- " + m)
+		}
+		v.d.line("")
+	}
+
+	v.d.heading(2, "Implementation order", "")
+	if len(order) == 0 {
+		v.d.para("Nothing to build: no link is missing or unproven.")
+	} else {
+		v.d.para("The missing pieces in dependency order: the chain first, in the plan's order, then the other foreign keys, those pointing at tables that depend on nothing first. Each step's parent rows exist before the step needs them.")
+		for i, o := range order {
+			v.d.line(fmt.Sprintf("%d. %s", i+1, o))
 		}
 		v.d.line("")
 	}
@@ -268,6 +290,39 @@ func (v *view) depmap() {
 		v.d.line("")
 		v.d.para("The run never marks these as done; write the decision into the plan.")
 	}
+}
+
+// tableDepths returns, for every table, how many foreign keys deep it is: 0 for a
+// table that references nothing, else one more than the deepest table it references.
+func tableDepths(s schema) map[string]int {
+	refs := map[string][]string{}
+	for _, fk := range s.fks {
+		refs[fk.table] = append(refs[fk.table], fk.refTable)
+	}
+	depth := map[string]int{}
+	var visit func(t string, seen map[string]bool) int
+	visit = func(t string, seen map[string]bool) int {
+		if d, ok := depth[t]; ok {
+			return d
+		}
+		if seen[t] {
+			return 0 // a cycle: stop
+		}
+		seen[t] = true
+		d := 0
+		for _, r := range refs[t] {
+			if r != t {
+				d = max(d, visit(r, seen)+1)
+			}
+		}
+		depth[t] = d
+		return d
+	}
+	for _, fk := range s.fks {
+		visit(fk.table, map[string]bool{})
+		visit(fk.refTable, map[string]bool{})
+	}
+	return depth
 }
 
 // linkState reports the bullets exercising a link in this run. Its status is ❌ when
