@@ -248,6 +248,11 @@ func TestShardMerge(t *testing.T) {
 	if text, code, _ := binRun(t, exe, work, env, "render", "--out", merged, shardReports[0]); code != exitUsage || !strings.Contains(text, "every shard") {
 		t.Errorf("render of one shard alone: exit %d, want %d naming the missing shard:\n%s", code, exitUsage, tail(text, 10))
 	}
+	for _, f := range []string{"report.json", "junit.xml"} {
+		if _, err := os.Stat(filepath.Join(merged, f)); err != nil {
+			t.Errorf("the merge wrote no %s: %v", f, err)
+		}
+	}
 	// The single run's documents come from its suites; render them the same way.
 	if text, code, _ := binRun(t, exe, work, env, "render", "--out", single); code != 0 {
 		t.Fatalf("render of the single run exited %d:\n%s", code, tail(text, 20))

@@ -6,8 +6,10 @@ import (
 	"io"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
+	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/smokeproof/smokeproof/pkg/report"
@@ -52,8 +54,41 @@ func mergeShards(outDir string, paths []string, stdout io.Writer) ([]string, err
 		}
 		out = append(out, p)
 	}
-	fmt.Fprintf(stdout, "smokeproof: merged the shards' reports of %d suite(s) into %s\n", len(names), filepath.Join(outDir, "reports"))
+	if err := writeMerged(outDir, merged); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(stdout, "smokeproof: merged the shards' reports of %d suite(s) into %s, report.json and junit.xml\n", len(names), filepath.Join(outDir, "reports"))
 	return out, nil
+}
+
+// writeMerged writes report.json and junit.xml from the merged reports, as each suite's
+// ReportAfterSuite writes them after a single run.
+func writeMerged(outDir string, reports []types.Report) error {
+	data, err := json.MarshalIndent(reports, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := report.WriteFile(filepath.Join(outDir, "report.json"), data); err != nil {
+		return err
+	}
+	junit := types.Report{SuiteDescription: "smokeproof"}
+	if len(reports) > 0 {
+		junit = reports[0]
+	}
+	if len(reports) > 1 {
+		junit.SuiteDescription = "smokeproof"
+		junit.SpecReports = slices.Clone(junit.SpecReports)
+		for _, r := range reports[1:] {
+			junit.SpecReports = append(junit.SpecReports, r.SpecReports...)
+			junit.SuiteSucceeded = junit.SuiteSucceeded && r.SuiteSucceeded
+			junit.RunTime += r.RunTime
+		}
+	}
+	path := filepath.Join(outDir, "junit.xml")
+	if err := reporters.GenerateJUnitReportWithConfig(junit, path, reporters.JunitReportConfig{OmitLeafNodeType: true}); err != nil {
+		return err
+	}
+	return report.ClassifyJUnit(path, junit)
 }
 
 var unsafeName = regexp.MustCompile(`[^a-zA-Z0-9_-]+`)
