@@ -17,6 +17,10 @@ const (
 	GinkgoBin    = "ginkgo"
 )
 
+// skipUnitTests is the test-binary flag that leaves out the TestUnit* functions of a
+// suite package: plain unit tests, run by `make unit`, that may read the source tree.
+const skipUnitTests = "-test.skip=^TestUnit"
+
 // layout says how run and mutants reach the suites: the precompiled suite binaries and
 // Ginkgo CLI beside the executable (bin/smokeproof after `make build`), or the source
 // tree through the Go toolchain (`go run ./cmd/smokeproof`).

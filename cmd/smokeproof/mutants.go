@@ -205,7 +205,7 @@ func runMutant(ctx context.Context, cfg config.Config, bin, dir, work, suite, fa
 	defer logf.Close()
 	item := itemOfSuite(suite)
 	cmd := exec.CommandContext(ctx, bin,
-		"-ginkgo.label-filter=dod: containsAny {"+strings.Join(item, ", ")+"}", "-ginkgo.no-color", "-ginkgo.timeout=10m")
+		"-ginkgo.label-filter=dod: containsAny {"+strings.Join(item, ", ")+"}", "-ginkgo.no-color", "-ginkgo.timeout=10m", skipUnitTests)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "SHOP_FAULTS="+fault, "SMOKE_OUT="+out, "SMOKE_TARGET="+cfg.Target, "SMOKE_MAIL_WAIT=2s")
 	cmd.Stdout, cmd.Stderr = logf, logf
