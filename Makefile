@@ -13,8 +13,9 @@ export TESTCONTAINERS_RYUK_DISABLED := true
 help: ## list the targets
 	@awk 'BEGIN{FS=":.*## "} /^[a-z-]+:.*## /{printf "  make %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-smoke: ## run every suite against the target (SMOKE_TARGET, default embedded) and write the documents under $(SMOKE_OUT)/
+smoke: ## run every suite against the target (SMOKE_TARGET, default embedded), write the documents under $(SMOKE_OUT)/ and fail on a contract gap
 	$(GO) run ./cmd/smokeproof run
+	$(GO) run ./cmd/smokeproof coverage --check
 
 test: deps lint unit smoke mutants binpath images containers live ## run every test: unit and contract tests, the suites and the kill matrix on embedded and containers, the binary path, the live target
 

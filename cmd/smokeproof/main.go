@@ -61,6 +61,7 @@ func commands() []command {
 		{"run", "[--target T] [--label-filter F] [--out DIR] [-p|--procs N] [--shard i/n] [suite ...]", "check the target, run the suites with the pinned Ginkgo (precompiled beside bin/smokeproof, else from source) and render the documents", cmdRun},
 		{"facts", "[--target T] [--out DIR]", "measure the site (health and its database, products API, pages, login redirect, TLS) and write docs/OPS/PROD-FACTS-LAST.md", cmdFacts},
 		{"render", "[--out DIR] [report.json ...]", "render the documents and proof.json again from saved reports (merging the reports of shards)", cmdRender},
+		{"coverage", "[--check] [--out DIR] [report.json ...]", "print what the run left unproven against the contract; --check exits 1 on any gap", cmdCoverage},
 		{"proof", "[--plan FILE] [--report FILE] [--out DIR] [--history DIR]", "write proof.json and attach each DoD bullet's status and link to the work plan (merging the reports of shards)", cmdProof},
 		{"proof", "verify [proof.json]", "re-check the SHA-256 of every evidence and report file proof.json records", cmdProof},
 		{"history", "[--out DIR] [--runs N] DIR", "render docs/TESTS/HISTORY.md and its chart from a folder of earlier runs' proof.json", cmdHistory},

@@ -8,13 +8,16 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/smokeproof/smokeproof/pkg/contract"
 	"github.com/smokeproof/smokeproof/pkg/dod"
 	"github.com/smokeproof/smokeproof/pkg/report"
 )
 
 // TestSuiteTree walks every suite's spec tree without running it (ginkgo --dry-run):
 // spec names are unique, every spec proves a registered, checked bullet, and every
-// checked bullet of the registry is proven by at least one spec.
+// checked bullet of the registry is proven by at least one spec; every rule label
+// names a rule of the contract and every rule of the contract is claimed by a spec
+// (spec.Rules) or listed in pkg/contract as not provable by a black-box spec.
 func TestSuiteTree(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds every suite: skipped in -short mode")
@@ -33,6 +36,7 @@ func TestSuiteTree(t *testing.T) {
 	}
 	seen := map[string]string{}
 	proven := map[string]bool{}
+	cov := contract.NewBuilder(contract.Marketplace())
 	for _, r := range reports {
 		for _, sp := range r.SpecReports {
 			if !sp.LeafNodeType.Is(types.NodeTypeIt) {
@@ -54,6 +58,9 @@ func TestSuiteTree(t *testing.T) {
 			for _, id := range ids {
 				proven[id] = true
 			}
+			if err := cov.Add(contract.Spec{Name: name, State: "passed", Location: sp.LeafNodeLocation.String(), Rules: contract.RulesFromLabels(labels)}); err != nil {
+				t.Errorf("%s: %v", sp.LeafNodeLocation, err)
+			}
 		}
 	}
 	for _, it := range dod.Items() {
@@ -61,6 +68,19 @@ func TestSuiteTree(t *testing.T) {
 			if b.Kind == dod.Checked && !proven[b.ID()] {
 				t.Errorf("checked bullet %s has no spec", b.ID())
 			}
+		}
+	}
+	built := cov.Build()
+	for _, g := range built.GapsOf(contract.GapRuleNoSpec) {
+		if e, ok := contract.Exempt(g.Subject); ok {
+			t.Logf("rule %s has no spec, exempt: %s", g.Subject, e.Reason)
+			continue
+		}
+		t.Errorf("%s (claim it with spec.Rules in the spec that proves it)", g)
+	}
+	for _, r := range built.Rules {
+		if _, ok := contract.Exempt(r.Rule.ID); ok && len(r.Specs) > 0 {
+			t.Errorf("rule %s is exempt in pkg/contract but %s claims it: remove the exemption", r.Rule.ID, r.Specs[0].Name)
 		}
 	}
 	if len(seen) < 60 {

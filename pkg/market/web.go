@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/smokeproof/smokeproof/pkg/evidence"
 )
 
 // Web is a client of the site's server-rendered pages, as a browser without
@@ -35,8 +37,17 @@ func NewWeb(webBase string, opts ...Option) *Web {
 	return &Web{c: c}
 }
 
-// As returns a copy named caller in evidence, sharing the cookie jar.
-func (w *Web) As(caller string) *Web { return &Web{c: w.c.As(caller, "")} }
+// As returns a copy named caller in evidence, sharing the cookie jar. A page client
+// carries its identity in the session cookie, not a token, so its caller class is
+// guessed from the name ("producer A (session)" is a producer; a name that says no
+// role is anonymous).
+func (w *Web) As(caller string) *Web {
+	c := w.c.As(caller, "")
+	if class := evidence.GuessClass(caller); class != "" {
+		c = c.InClass(class)
+	}
+	return &Web{c: c}
+}
 
 // Get fetches a page.
 func (w *Web) Get(ctx context.Context, path string) (*Response, error) {

@@ -33,6 +33,10 @@ func (r *Run) Documents() ([]Document, error) {
 		paths[it.Item.Document] = it.Item.ID
 		docs = append(docs, Document{Path: it.Item.Document, Body: r.render(it)})
 	}
+	if len(r.Items) > 0 { // the contract coverage is one more document of the run (coverage.go)
+		cov, _ := r.coverageDocument()
+		docs = append(docs, cov)
+	}
 	return docs, nil
 }
 

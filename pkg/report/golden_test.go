@@ -123,6 +123,7 @@ func TestGoldenDocuments(t *testing.T) {
 		"docs/TESTS/CHECKOUT-SMOKE.md",
 		"docs/FEATURES/PRODUCER-PERMISSIONS.md",
 		"docs/OPS/PROD-FACTS-LAST.md",
+		"docs/TESTS/CONTRACT-COVERAGE.md",
 	}
 	var got []string
 	for _, d := range docs {

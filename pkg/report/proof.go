@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/smokeproof/smokeproof/pkg/contract"
 	"github.com/smokeproof/smokeproof/pkg/evidence"
 )
 
@@ -24,18 +25,19 @@ const SchemaVersion = 1
 // The proof.json schema. Field order is the order in the file; slices are never null.
 type (
 	proofRun struct {
-		SchemaVersion int         `json:"schema_version"`
-		Harness       string      `json:"harness"`
-		HarnessCommit string      `json:"harness_commit"` // "abc1234", "" when unknown
-		Target        proofTarget `json:"target"`
-		AppVersion    string      `json:"app_version"` // from the app's /api/health, "" when not measured
-		Started       string      `json:"started"`     // RFC 3339, UTC
-		DurationMS    int64       `json:"duration_ms"`
-		Result        Result      `json:"result"`
-		ReportFiles   []string    `json:"report_files"`
-		ReportDigests []proofFile `json:"report_digests"`
-		Problems      []string    `json:"problems"`
-		Items         []proofItem `json:"items"`
+		SchemaVersion int             `json:"schema_version"`
+		Harness       string          `json:"harness"`
+		HarnessCommit string          `json:"harness_commit"` // "abc1234", "" when unknown
+		Target        proofTarget     `json:"target"`
+		AppVersion    string          `json:"app_version"` // from the app's /api/health, "" when not measured
+		Started       string          `json:"started"`     // RFC 3339, UTC
+		DurationMS    int64           `json:"duration_ms"`
+		Result        Result          `json:"result"`
+		ReportFiles   []string        `json:"report_files"`
+		ReportDigests []proofFile     `json:"report_digests"`
+		Problems      []string        `json:"problems"`
+		Items         []proofItem     `json:"items"`
+		Contract      *contract.Proof `json:"contract,omitempty"` // the contract coverage (coverage.go)
 	}
 	proofTarget struct {
 		Name        string               `json:"name"`
@@ -140,6 +142,11 @@ func (r *Run) proof(reportDigests []proofFile) ([]byte, error) {
 			pi.Bullets = append(pi.Bullets, pb)
 		}
 		p.Items = append(p.Items, pi)
+	}
+	if len(r.Items) > 0 {
+		_, cov := r.coverageDocument()
+		cp := cov.Proof()
+		p.Contract = &cp
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

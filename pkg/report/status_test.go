@@ -223,7 +223,7 @@ func TestOnlyItemsWhoseSuiteRanAreRendered(t *testing.T) {
 		t.Fatalf("items = %d, want only CHECKOUT-SMOKE", len(run.Items))
 	}
 	docs, err := run.Documents()
-	if err != nil || len(docs) != 1 || docs[0].Path != "docs/TESTS/CHECKOUT-SMOKE.md" {
+	if err != nil || len(docs) != 2 || docs[0].Path != "docs/TESTS/CHECKOUT-SMOKE.md" || docs[1].Path != report.CoveragePath {
 		t.Fatalf("Documents() = %d docs, %v", len(docs), err)
 	}
 }

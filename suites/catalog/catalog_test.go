@@ -15,7 +15,7 @@ import (
 var listed = spec.DoD("PRODUCTS-LIST.products-list")
 
 var _ = Describe("Public product list", func() {
-	It("answers 200 with a paginator, per_page defaulting to 15 and capped at 100", listed, func(ctx SpecContext) {
+	It("answers 200 with a paginator, per_page defaulting to 15 and capped at 100", listed, spec.Rules("public-list.200-paginator", "public-list.per-page-default-15", "public-list.per-page-cap-100", "paging.no-overlap", "api.json"), func(ctx SpecContext) {
 		api := spec.API()
 		By("reading the first page with the defaults")
 		page, resp, err := api.PublicProducts(ctx, market.ListQuery{})
@@ -26,20 +26,31 @@ var _ = Describe("Public product list", func() {
 		Expect(page.PerPage).To(Equal(15))
 		Expect(page.Total).To(BeNumerically(">", 0), "the catalogue is not empty")
 
-		By("paging through with per_page=2")
-		p1, resp, err := api.PublicProducts(ctx, market.ListQuery{PerPage: 2, Page: 1, Sort: "name"})
-		Expect(err).NotTo(HaveOccurred())
-		Expect(resp).To(spec.HaveStatus(200))
-		Expect(p1.PerPage).To(Equal(2))
-		Expect(len(p1.Data)).To(BeNumerically("<=", 2))
-		Expect(p1.LastPage).To(Equal((p1.Total+1)/2), "last_page = ⌈total / per_page⌉")
-		if p1.Total > 2 {
-			p2, resp, err := api.PublicProducts(ctx, market.ListQuery{PerPage: 2, Page: 2, Sort: "name"})
+		By("paging through the whole list with per_page=5")
+		seen := map[int64]int{}
+		var total, pages int
+		for n := 1; ; n++ {
+			pg, resp, err := api.PublicProducts(ctx, market.ListQuery{PerPage: 5, Page: n, Sort: "name"})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(resp).To(spec.HaveStatus(200))
-			Expect(p2.CurrentPage).To(Equal(2))
-			Expect(ids(p2.Data)).NotTo(ContainElements(ids(p1.Data)), "page 2 holds other products than page 1")
+			Expect(pg.PerPage).To(Equal(5))
+			Expect(pg.CurrentPage).To(Equal(n))
+			Expect(pg.LastPage).To(Equal((pg.Total+4)/5), "last_page = ⌈total / per_page⌉")
+			if n == 1 {
+				total = pg.Total
+				Expect(pg.Data).NotTo(BeEmpty(), "the first page of a non-empty catalogue holds products")
+			}
+			Expect(len(pg.Data)).To(BeNumerically("<=", 5))
+			for _, p := range pg.Data {
+				Expect(seen).NotTo(HaveKey(p.ID), "product %d is on page %d and on page %d: pages overlap", p.ID, seen[p.ID], n)
+				seen[p.ID] = n
+			}
+			pages = n
+			if n >= pg.LastPage || n >= 200 {
+				break
+			}
 		}
+		Expect(seen).To(HaveLen(total), "the %d pages hold every one of the %d products once", pages, total)
 
 		By("asking for 1000 per page")
 		big, resp, err := api.PublicProducts(ctx, market.ListQuery{PerPage: 1000})
@@ -48,21 +59,31 @@ var _ = Describe("Public product list", func() {
 		Expect(big.PerPage).To(Equal(100), "per_page is capped at 100")
 	})
 
-	It("lists active products only, whatever the query asks", listed, func(ctx SpecContext) {
+	It("lists active products only, whatever the query asks", listed, spec.Rules("public-list.active-only-any-query", "policy.view-active-anyone"), func(ctx SpecContext) {
 		api := spec.API()
-		for _, q := range []string{"", "?status=all", "?is_active=0", "?status=inactive&per_page=100", "?include_inactive=1&per_page=100"} {
+		By("listing /v1/public/products without a query")
+		base, resp, err := api.PublicProducts(ctx, market.ListQuery{PerPage: 100})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp).To(spec.HaveStatus(200))
+		Expect(base.Data).NotTo(BeEmpty(), "the public list is empty: nothing to check the query against")
+		other := base.Data[0].ProducerID
+		// Known parameters of other lists (the dashboard's status), guessed ones, and a
+		// producer_id: none may add a product the plain list does not have.
+		for _, q := range []string{"?status=all", "?status=inactive", "?is_active=0", "?is_active=false", "?include_inactive=1", "?with_inactive=true", "?active=0", "?all=1", "?trashed=with",
+			fmt.Sprintf("?producer_id=%d", other), fmt.Sprintf("?producer_id=%d&status=all&include_inactive=1", other)} {
 			By("listing /v1/public/products" + q)
 			var page market.Page[market.Product]
-			resp, err := api.Do(ctx, "GET", "/v1/public/products"+q, nil, &page)
+			resp, err := api.Do(ctx, "GET", "/v1/public/products"+q+"&per_page=100", nil, &page)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(resp).To(spec.HaveStatus(200))
+			Expect(page.Total).To(BeNumerically("<=", base.Total), "query %q widens the list: total %d, without it %d", q, page.Total, base.Total)
 			for _, p := range page.Data {
 				Expect(p.IsActive.Bool()).To(BeTrue(), "product %d %q listed with is_active=false (query %q)", p.ID, p.Name, q)
 			}
 		}
 	})
 
-	It("never shows the products the database holds as inactive, in the list or the detail", listed, spec.NeedsDB, func(ctx SpecContext) {
+	It("never shows the products the database holds as inactive, in the list or the detail", listed, spec.Rules("public-list.active-only-any-query", "public-show.inactive-or-missing-404"), spec.NeedsDB, func(ctx SpecContext) {
 		By("reading the inactive products from the database")
 		inactive, err := spec.DB().Query(ctx, "inactive products", "SELECT id, slug FROM products WHERE is_active = 0 ORDER BY id")
 		Expect(err).NotTo(HaveOccurred())
@@ -93,10 +114,11 @@ var _ = Describe("Public product list", func() {
 		}
 	})
 
-	It("gives every product its producer", listed, func(ctx SpecContext) {
+	It("gives every product its producer", listed, spec.Rules("public-list.item-shape", "money.two-decimals"), func(ctx SpecContext) {
 		page, resp, err := spec.API().PublicProducts(ctx, market.ListQuery{PerPage: 100})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(resp).To(spec.HaveStatus(200))
+		Expect(page.Data).NotTo(BeEmpty(), "the public list is empty: no product to check")
 		for _, p := range page.Data {
 			Expect(p.Producer).NotTo(BeNil(), "product %d %q has no producer", p.ID, p.Name)
 			Expect(p.Producer.ID).To(Equal(p.ProducerID), "product %d: producer.id = producer_id", p.ID)
@@ -107,7 +129,7 @@ var _ = Describe("Public product list", func() {
 		}
 	})
 
-	It("serves the detail of an active product and sorts by price", listed, func(ctx SpecContext) {
+	It("serves the detail of an active product and sorts by price", listed, spec.Rules("public-show.200", "public-show.inactive-or-missing-404", "public-list.search-sort", "errors.404-shape"), func(ctx SpecContext) {
 		page, resp, err := spec.API().PublicProducts(ctx, market.ListQuery{PerPage: 100, Sort: "price", Dir: "asc"})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(resp).To(spec.HaveStatus(200))
@@ -133,11 +155,3 @@ var _ = Describe("Public product list", func() {
 		Expect(resp).To(spec.HaveStatus(404))
 	})
 })
-
-func ids(ps []market.Product) []int64 {
-	out := make([]int64, len(ps))
-	for i, p := range ps {
-		out[i] = p.ID
-	}
-	return out
-}

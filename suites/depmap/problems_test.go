@@ -7,9 +7,9 @@ import (
 	"github.com/smokeproof/smokeproof/pkg/dbcheck"
 )
 
-// The reference shop has no fault switch that changes its schema, so the kill matrix
-// cannot turn these specs red; these plain tests show that their checks fail on a
-// schema without the chain.
+// Plain unit tests of the checks behind the depmap specs: they fail on a schema without
+// the chain. (The kill matrix turns the specs themselves red with the shop's
+// schema-missing-producer-fk switch.)
 
 var shopFKs = []dbcheck.ForeignKey{
 	{Table: "order_items", Column: "product_id", RefTable: "products", RefColumn: "id"},
@@ -17,7 +17,7 @@ var shopFKs = []dbcheck.ForeignKey{
 	{Table: "products", Column: "producer_id", RefTable: "producers", RefColumn: "id"},
 }
 
-func TestChainProblems(t *testing.T) {
+func TestUnitChainProblems(t *testing.T) {
 	if got := chainProblems(shopFKs, true); len(got) != 0 {
 		t.Errorf("the shop's chain: %q, want no problem", got)
 	}
@@ -36,7 +36,7 @@ func TestChainProblems(t *testing.T) {
 	}
 }
 
-func TestSchemaProblems(t *testing.T) {
+func TestUnitSchemaProblems(t *testing.T) {
 	tables := []string{"order_items", "producers", "products", "users"}
 	keys := dbcheck.Table{Columns: []string{"TABLE_NAME", "COLUMN_NAME", "DATA_TYPE", "COLUMN_KEY"}, Values: [][]string{
 		{"order_items", "id", "bigint", "PRI"}, {"producers", "id", "bigint", "PRI"}, {"producers", "user_id", "bigint", "MUL"},

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/smokeproof/smokeproof/pkg/evidence"
 	"github.com/smokeproof/smokeproof/pkg/market"
@@ -44,9 +45,7 @@ func (m *measurement) done() {
 		m.fact.Status = "—"
 	}
 	spec.Record(evidence.Record{Kind: evidence.KindFact, Fact: &m.fact})
-	if !m.fact.OK {
-		Fail(fmt.Sprintf("%s: %s", m.fact.Name, strings.Join(m.problems, "; ")))
-	}
+	Expect(m.problems).To(BeEmpty(), "%s: %s", m.fact.Name, strings.Join(m.problems, "; "))
 }
 
 // noAnswer notes that a call got no HTTP answer.

@@ -26,7 +26,7 @@ const certMinDays = 14
 
 var _ = Describe("Endpoint status", func() {
 	for _, path := range []string{"/health", "/healthz"} {
-		It("GET "+path+" answers 200 with status ok and the database connected", facts, func(ctx SpecContext) {
+		It("GET "+path+" answers 200 with status ok and the database connected", facts, spec.Rules("health.200-ok"), func(ctx SpecContext) {
 			m := measure("GET " + apiPath() + path)
 			var h market.Health
 			resp, err := spec.API().Do(ctx, http.MethodGet, path, nil, &h)
@@ -54,7 +54,7 @@ var _ = Describe("Endpoint status", func() {
 		})
 	}
 
-	It("GET /v1/public/products answers 200 with the active catalogue", facts, func(ctx SpecContext) {
+	It("GET /v1/public/products answers 200 with the active catalogue", facts, spec.Rules("public-list.200-paginator"), func(ctx SpecContext) {
 		m := measure("GET " + apiPath() + "/v1/public/products")
 		page, resp, err := spec.API().PublicProducts(ctx, market.ListQuery{})
 		if !m.answered(resp, err) {
@@ -73,7 +73,7 @@ var _ = Describe("Endpoint status", func() {
 		m.done()
 	})
 
-	It("GET /products shows the product cards", facts, func(ctx SpecContext) {
+	It("GET /products shows the product cards", facts, spec.Rules("web.products-active"), func(ctx SpecContext) {
 		m := measure("GET " + webPath() + "/products")
 		resp, err := spec.Web().Get(ctx, "/products")
 		if !m.answered(resp, err) {
@@ -86,7 +86,7 @@ var _ = Describe("Endpoint status", func() {
 		m.done()
 	})
 
-	It("GET /products/{id} shows the first listed product with its API name and price", facts, func(ctx SpecContext) {
+	It("GET /products/{id} shows the first listed product with its API name and price", facts, spec.Rules("web.products-active"), func(ctx SpecContext) {
 		m := measure("GET " + webPath() + "/products/{id}")
 		By("finding the first product card on /products")
 		list, err := spec.Web().Get(ctx, "/products")
@@ -132,7 +132,7 @@ var _ = Describe("Endpoint status", func() {
 		m.done()
 	})
 
-	It("GET /login redirects (307) to /auth/login", facts, func(ctx SpecContext) {
+	It("GET /login redirects (307) to /auth/login", facts, spec.Rules("web.login-redirects"), func(ctx SpecContext) {
 		m := measure("GET " + webPath() + "/login")
 		resp, err := spec.Web().Get(ctx, "/login")
 		if !m.answered(resp, err) {
@@ -149,7 +149,7 @@ var _ = Describe("Endpoint status", func() {
 		m.done()
 	})
 
-	It("GET /auth/login serves the login form", facts, func(ctx SpecContext) {
+	It("GET /auth/login serves the login form", facts, spec.Rules("web.login-form"), func(ctx SpecContext) {
 		m := measure("GET " + webPath() + "/auth/login")
 		resp, err := spec.Web().Get(ctx, "/auth/login")
 		if !m.answered(resp, err) {
@@ -190,7 +190,7 @@ var _ = Describe("Endpoint status", func() {
 })
 
 var _ = Describe("Content verification", func() {
-	It("every listed product names its producer", facts, func(ctx SpecContext) {
+	It("every listed product names its producer", facts, spec.Rules("public-list.item-shape"), func(ctx SpecContext) {
 		checkList(ctx, rule{
 			name: "every listed product has a producer",
 			breaks: func(p market.Product) bool {
@@ -206,7 +206,7 @@ var _ = Describe("Content verification", func() {
 		})
 	})
 
-	It("no inactive product is listed", facts, func(ctx SpecContext) {
+	It("no inactive product is listed", facts, spec.Rules("public-list.active-only-any-query"), func(ctx SpecContext) {
 		checkList(ctx, rule{
 			name:    "no inactive product listed",
 			breaks:  func(p market.Product) bool { return !p.IsActive.Bool() },
@@ -221,7 +221,7 @@ var _ = Describe("Content verification", func() {
 		})
 	})
 
-	It("every listed price is an amount with two decimals", facts, func(ctx SpecContext) {
+	It("every listed price is an amount with two decimals", facts, spec.Rules("money.two-decimals"), func(ctx SpecContext) {
 		checkList(ctx, rule{
 			name:    "every price is a two-decimal amount",
 			breaks:  func(p market.Product) bool { return !money.MatchString(p.Price) },
@@ -235,7 +235,7 @@ var _ = Describe("Content verification", func() {
 		})
 	})
 
-	It("the pages of the list add up to its total, each product once", facts, func(ctx SpecContext) {
+	It("the pages of the list add up to its total, each product once", facts, spec.Rules("paging.no-overlap"), func(ctx SpecContext) {
 		m := measure("content: the list pages add up to its total")
 		c := walk(ctx, m)
 		m.took(c.took)

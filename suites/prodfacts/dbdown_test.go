@@ -1,0 +1,53 @@
+package prodfacts_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/smokeproof/smokeproof/pkg/market"
+	"github.com/smokeproof/smokeproof/pkg/spec"
+)
+
+// The harness takes its own database away (embedded and containers only: the spec is
+// labelled spec.StopsDB) and asks the health routes; a health that says ok while the
+// database is down is a defect.
+var _ = Describe("Health without a database", func() {
+	It("answers 503 degraded on /health and /healthz while the database is down, and ok again once it is back", facts, spec.Rules("health.db-down-503"), spec.StopsDB, Serial, func(ctx SpecContext) {
+		health := func(path string) (*market.Response, market.Health) {
+			var h market.Health
+			resp, err := spec.API().Do(ctx, http.MethodGet, path, nil, nil)
+			Expect(err).NotTo(HaveOccurred())
+			_ = json.Unmarshal(resp.Body, &h)
+			return resp, h
+		}
+		By("checking the health is ok before")
+		resp, h := health("/health")
+		Expect(resp).To(spec.HaveStatus(200))
+		Expect(h.Status).To(Equal("ok"))
+
+		// Registered before StopDatabase, so it runs after the database is given back.
+		DeferCleanup(func(ctx SpecContext) {
+			Eventually(func(g Gomega) {
+				var h market.Health
+				resp, err := spec.API().Do(ctx, http.MethodGet, "/health", nil, &h)
+				g.Expect(err).NotTo(HaveOccurred())
+				g.Expect(resp.Status).To(Equal(200))
+				g.Expect(h.Database).To(Equal("connected"))
+			}).WithContext(ctx).WithTimeout(30*time.Second).WithPolling(200*time.Millisecond).Should(Succeed(), "the health is ok again once the database is back")
+		})
+
+		By("taking the target's database away")
+		spec.StopDatabase(ctx)
+		for _, path := range []string{"/health", "/healthz"} {
+			By("GET " + path + " while the database is down")
+			resp, h := health(path)
+			Expect(resp).To(spec.HaveStatus(503), "%s while the database is down", path)
+			Expect(h.Status).To(Equal("degraded"), "%s status while the database is down", path)
+			Expect(h.Database).To(Equal("failed"), "%s database while it is down", path)
+		}
+	})
+})
