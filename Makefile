@@ -59,7 +59,7 @@ live: ## the live target against the shop as its own process on MariaDB: read-on
 images: build ## build the shop, Mailpit, MariaDB and smokeproof (bin/ as a container) images locally (no registry needed)
 	bash fixtures/images/build.sh
 
-bench: build ## the performance numbers: Go benchmarks, whole runs of bin/smokeproof, and Venom side by side on the checkout chain
+bench: images ## the performance numbers: Go benchmarks, whole runs of bin/smokeproof, and Venom side by side on the checkout chain
 	bash .ci/bench
 
 clean: ## remove the output directory and bin/
