@@ -17,9 +17,9 @@ smoke: ## run every suite against the target (SMOKE_TARGET, default embedded), w
 	$(GO) run ./cmd/smokeproof run
 	$(GO) run ./cmd/smokeproof coverage --check
 
-test: deps lint unit smoke mutants binpath images containers live ## run every test: unit and contract tests, the suites and the kill matrix on embedded and containers, the binary path, the live target
+test: deps lint images unit smoke mutants binpath containers live ## run every test (images first, so no test skips for a missing image): unit and contract tests, the suites and the kill matrix on embedded and containers, the binary path, the live target
 
-deps: ## install what the tests need (MariaDB, Chromium, debootstrap) with apt-get when missing
+deps: ## install what the tests need (MariaDB, PostgreSQL, Chromium, debootstrap) with apt-get when missing
 	@bash .ci/deps
 
 unit: ## unit, contract and harness tests (plain go test)
@@ -47,16 +47,19 @@ build: ## bin/smokeproof (static) beside bin/ginkgo and the precompiled suites b
 binpath: build ## the suites through bin/smokeproof with go removed from PATH, from a directory outside the source tree
 	SMOKE_BIN_DIR=$(CURDIR)/bin $(GO) test -count=1 -run '^TestBinaryPath$$' ./cmd/smokeproof
 
-containers: ## the suites and the kill matrix against throwaway containers (after make images)
+containers: ## the suites and the kill matrix against throwaway containers, on MariaDB and on PostgreSQL (after make images)
 	SMOKE_TARGET=containers SMOKE_OUT=$(SMOKE_OUT)/containers $(GO) run ./cmd/smokeproof run
 	SMOKE_TARGET=containers SMOKE_OUT=$(SMOKE_OUT)/containers $(GO) run ./cmd/smokeproof mutants
+	SMOKE_TARGET=containers SMOKE_DB_IMAGE=smokeproof/postgres:local SMOKE_OUT=$(SMOKE_OUT)/containers-pg $(GO) run ./cmd/smokeproof run
+	SMOKE_TARGET=containers SMOKE_DB_IMAGE=smokeproof/postgres:local SMOKE_OUT=$(SMOKE_OUT)/containers-pg $(GO) run ./cmd/smokeproof mutants
 	$(GO) test -count=1 ./tests/cleanup
 
-live: ## the live target against the shop as its own process on MariaDB: read-only, then with writes
+live: ## the live target against the shop as its own process on MariaDB and on PostgreSQL: read-only, then with writes
 	bash .ci/live.sh
+	bash .ci/live-pg.sh
 	$(GO) test -count=1 ./tests/canary
 
-images: build ## build the shop, Mailpit, MariaDB and smokeproof (bin/ as a container) images locally (no registry needed)
+images: build ## build the shop, Mailpit, MariaDB, PostgreSQL and smokeproof (bin/ as a container) images locally (no registry needed)
 	bash fixtures/images/build.sh
 
 bench: images ## the performance numbers: Go benchmarks, whole runs of bin/smokeproof, and Venom side by side on the checkout chain

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/smokeproof/smokeproof/fixtures/shop"
 	fixturesql "github.com/smokeproof/smokeproof/fixtures/sql"
+	"github.com/smokeproof/smokeproof/pkg/dbdsn"
 )
 
 // version is set at build time with -ldflags "-X main.version=..."; otherwise the
@@ -46,8 +48,10 @@ Usage:
   shop --help     show this help
 
 Environment:
-  SHOP_DB_DSN     go-sql-driver/mysql DSN of the database (required),
-                  e.g. root:secret@tcp(127.0.0.1:3306)/marketplace
+  SHOP_DB_DSN     DSN of the database (required): MySQL/MariaDB as
+                  root:secret@tcp(127.0.0.1:3306)/marketplace, PostgreSQL as
+                  postgres://app:secret@127.0.0.1:5432/marketplace or
+                  host=127.0.0.1 user=app password=secret dbname=marketplace
   SHOP_ADDR       address to listen on (default 127.0.0.1:8080)
   SHOP_MAILER     smtp or log (default log)
   SHOP_SMTP_HOST  SMTP host for SHOP_MAILER=smtp (default 127.0.0.1)
@@ -159,6 +163,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 // config is the resolved environment.
 type config struct {
 	dsn     *mysql.Config
+	pgDSN   string // a PostgreSQL DSN instead of dsn (postgres.go)
+	pgAddr  string
 	addr    string
 	mailer  shop.Mailer
 	faults  shop.Faults
@@ -174,6 +180,14 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if raw == "" {
 		return c, usageError{"SHOP_DB_DSN is not set: set it to the database's DSN, such as root:secret@tcp(127.0.0.1:3306)/marketplace."}
 	}
+	if dbdsn.KindOf(raw) == dbdsn.Postgres {
+		return loadPostgres(c, raw, getenv) // postgres.go
+	}
+	return loadRest(c, raw, getenv)
+}
+
+// loadRest reads the MySQL DSN raw and every other SHOP_* variable.
+func loadRest(c config, raw string, getenv func(string) string) (config, error) {
 	dsn, err := mysql.ParseDSN(raw)
 	if err != nil {
 		return c, usageError{fmt.Sprintf("SHOP_DB_DSN is not a valid go-sql-driver DSN (%v): use the form user:password@tcp(host:port)/database.", err)}
@@ -188,6 +202,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 		dsn.Params["time_zone"] = "'+00:00'" // store and read timestamps in UTC
 	}
 	c.dsn = dsn
+	return loadOthers(c, getenv)
+}
+
+// loadOthers reads every SHOP_* variable but the DSN.
+func loadOthers(c config, getenv func(string) string) (config, error) {
+	var err error
 	c.addr = getenv("SHOP_ADDR")
 	if c.addr == "" {
 		c.addr = "127.0.0.1:8080"
@@ -222,7 +242,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 
 // openDB connects and waits up to cfg.dbWait for the database to answer.
 func openDB(ctx context.Context, cfg config) (*sql.DB, error) {
-	connector, err := mysql.NewConnector(cfg.dsn)
+	var connector driver.Connector
+	addr := cfg.pgAddr
+	var err error
+	if cfg.pgDSN != "" {
+		connector, err = postgresConnector(cfg) // postgres.go
+	} else {
+		connector, err = mysql.NewConnector(cfg.dsn)
+		addr = cfg.dsn.Addr
+	}
 	if err != nil {
 		return nil, usageError{fmt.Sprintf("SHOP_DB_DSN cannot be used (%v): check its parameters.", err)}
 	}
@@ -240,7 +268,7 @@ func openDB(ctx context.Context, cfg config) (*sql.DB, error) {
 		}
 		if ctx.Err() != nil || !time.Now().Before(deadline) {
 			_ = db.Close()
-			return nil, fmt.Errorf("the database at %s did not answer within %s (%v): check SHOP_DB_DSN and that the database is up", cfg.dsn.Addr, cfg.dbWait, err)
+			return nil, fmt.Errorf("the database at %s did not answer within %s (%v): check SHOP_DB_DSN and that the database is up", addr, cfg.dbWait, dbdsn.Redact(err.Error(), cfg.pgDSN))
 		}
 		select {
 		case <-ctx.Done():

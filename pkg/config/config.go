@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,12 +31,14 @@ type Config struct {
 	HTTPTimeout time.Duration `env:"SMOKE_HTTP_TIMEOUT" default:"10s" help:"timeout of every HTTP call to the target"`
 
 	// containers target
-	DBImage     string        `env:"SMOKE_DB_IMAGE" default:"smokeproof/mariadb:local" help:"database image (mariadb or mysql family), e.g. mysql:8.4 or mariadb:11 where a registry is reachable"`
+	DBImage     string        `env:"SMOKE_DB_IMAGE" default:"smokeproof/mariadb:local" help:"database image (mariadb, mysql or postgres family), e.g. smokeproof/postgres:local, or mysql:8.4, mariadb:11, postgres:17 where a registry is reachable"`
 	AppImage    string        `env:"SMOKE_APP_IMAGE" default:"smokeproof/shop:local" help:"image of the app under test"`
 	MailImage   string        `env:"SMOKE_MAIL_IMAGE" default:"smokeproof/mailpit:local" help:"Mailpit image (axllent/mailpit where a registry is reachable)"`
 	AppPort     int           `env:"SMOKE_APP_PORT" default:"8080" help:"port the app listens on inside its container"`
 	AppHealth   string        `env:"SMOKE_APP_HEALTH" default:"/api/health" help:"path that answers 200 when the app is ready"`
 	AppEnv      string        `env:"SMOKE_APP_ENV" help:"extra environment for the app container, KEY=VALUE pairs separated by commas"`
+	AppRoutes   string        `env:"SMOKE_APP_ROUTES" help:"the app's own route list, to show every route no spec exercised: a file (Laravel's php artisan route:list --json, or OpenAPI 3 JSON) or exec:<command> run in the app's container; default for the reference shop: exec:/shop routes --json"`
+	AppTestCmd  string        `env:"SMOKE_APP_TEST_CMD" help:"the app's own test command, run in the app's container on the containers target; it prints JUnit XML on stdout (e.g. php artisan test --log-junit /dev/stdout); default for the reference shop: /shop selftest --junit -"`
 	AppMigrate  string        `env:"SMOKE_APP_MIGRATE" help:"command run inside the app container before the suites, e.g. php artisan migrate --force --seed"`
 	StartupWait time.Duration `env:"SMOKE_STARTUP_WAIT" default:"60s" help:"how long each container may take to become ready"`
 
@@ -43,7 +46,7 @@ type Config struct {
 	BaseURL  string `env:"SMOKE_BASE_URL" help:"base URL of a deployed site (live target), e.g. https://staging.example.org"`
 	APIURL   string `env:"SMOKE_API_URL" help:"API base URL when not <SMOKE_BASE_URL>/api"`
 	WebURL   string `env:"SMOKE_WEB_URL" help:"web pages base URL when not SMOKE_BASE_URL"`
-	DBDSN    string `env:"SMOKE_DB_DSN" help:"optional database DSN of the live site, opened read-only (go-sql-driver format)"`
+	DBDSN    string `env:"SMOKE_DB_DSN" help:"optional database DSN of the live site, opened read-only: MySQL/MariaDB as user:pass@tcp(host:3306)/name, PostgreSQL as postgres://user:pass@host:5432/name or host=... user=... password=... dbname=..."`
 	Mail     string `env:"SMOKE_MAIL" default:"none" help:"mail source on live: mailpit:<url>, laravel-log:<path>, notifications-table or none"`
 	Repo     string `env:"SMOKE_REPO" help:"path to a git checkout of the team's repository, for items whose bullets are files in it (docs/OPS/STATE.md, scripts/prod-facts.sh, ...); unset leaves those specs not run"`
 	Accounts string `env:"SMOKE_ACCOUNTS" help:"file with the smoke accounts for live (KEY=VALUE lines: SMOKE_ADMIN_EMAIL, SMOKE_ADMIN_PASSWORD, SMOKE_PRODUCER_A_EMAIL, ...); the same variables may be set in the environment"`
@@ -220,15 +223,47 @@ func RepoRoot() string {
 	}
 }
 
-// Secrets returns the secret values in the configuration (the DSN password), for the
-// redactor.
+// Secrets returns the secret values in the configuration (the DSN password, of a
+// MySQL DSN or of a PostgreSQL URL or keyword DSN), for the redactor.
 func (c Config) Secrets() []string {
-	var out []string
-	if c.DBDSN != "" {
-		if userinfo, _, ok := strings.Cut(c.DBDSN, "@"); ok {
-			if _, pw, ok := strings.Cut(userinfo, ":"); ok && pw != "" {
-				out = append(out, pw)
+	if c.DBDSN == "" {
+		return nil
+	}
+	return dsnPasswords(strings.TrimSpace(c.DBDSN))
+}
+
+// pgKeywordPassword finds password=… in a PostgreSQL keyword DSN, quoted or not.
+var pgKeywordPassword = regexp.MustCompile(`(?:^|\s)password\s*=\s*(?:'((?:[^'\\]|\\.)*)'|(\S+))`)
+
+// dsnPasswords returns the password of dsn as written and, when it differs, decoded
+// (a URL's %xx escapes, a keyword value's backslashes).
+func dsnPasswords(dsn string) []string {
+	var raw, decoded string
+	lower := strings.ToLower(dsn)
+	switch {
+	case strings.HasPrefix(lower, "postgres://") || strings.HasPrefix(lower, "postgresql://"):
+		rest := dsn[strings.Index(dsn, "://")+3:]
+		if userinfo, _, ok := strings.Cut(rest, "@"); ok {
+			if _, pw, ok := strings.Cut(userinfo, ":"); ok {
+				raw = pw
+				if d, err := url.PathUnescape(pw); err == nil {
+					decoded = d
+				}
 			}
+		}
+	case pgKeywordPassword.MatchString(dsn):
+		m := pgKeywordPassword.FindStringSubmatch(dsn)
+		raw = m[1] + m[2]
+		decoded = strings.NewReplacer(`\'`, `'`, `\\`, `\`).Replace(raw)
+	default:
+		if userinfo, _, ok := strings.Cut(dsn, "@"); ok {
+			_, raw, _ = strings.Cut(userinfo, ":")
+		}
+	}
+	var out []string
+	for _, s := range []string{raw, decoded} {
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
 		}
 	}
 	return out

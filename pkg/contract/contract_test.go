@@ -154,7 +154,7 @@ func TestMatch(t *testing.T) {
 		{"GET", "/products", "web.products"},
 		{"POST", "/auth/login", "web.auth.login.submit"},
 		{"GET", "/orders/41", "web.orders.show"},
-		{"POST", "/cart/items", "web.cart.add"},
+		{"POST", "/cart", "web.cart.add"},
 		{"GET", "/v1/products/3", ""},      // no GET on the authenticated product
 		{"PUT", "/v1/products/3", ""},      // the contract names PATCH only
 		{"GET", "/v1/orders/12/items", ""}, // too deep

@@ -17,8 +17,6 @@ type Exemption struct {
 var exemptions = []Exemption{
 	{Rule: "errors.500-no-leak", Reason: "a black-box spec cannot make a correct app answer 500; the shape of a 500 is shown only under a fault switch (the kill matrix), not by a spec of a healthy run"},
 	{Rule: "email.log-mailer", Reason: "only an app configured with Laravel's log mailer writes the log record; the embedded and containers targets send over SMTP (sink, Mailpit), and a live site's mailer is its own"},
-	{Rule: "web.checkout-flow", Reason: "the browser checkout pages (issue 11 point 3) are not in the reference shop yet; the Chromium flow spec comes with them", Pending: true},
-	{Rule: "web.order-other-404", Reason: "the order confirmation page (issue 11 point 3) is not in the reference shop yet", Pending: true},
 }
 
 // Exemptions returns the rules no spec proves, with the reason, sorted by rule id.
@@ -42,13 +40,7 @@ func Exempt(rule string) (Exemption, bool) {
 // the reason: `smokeproof coverage --check` reports their gaps as pending instead of
 // failing, and the coverage document still shows them in red. Remove a route here
 // when its spec lands.
-var pendingRoutes = map[string]string{
-	"web.cart":            "the cart page comes with the browser checkout (issue 11 point 3)",
-	"web.cart.add":        "the product page's add-to-cart form comes with the browser checkout (issue 11 point 3)",
-	"web.checkout":        "the checkout page comes with the browser checkout (issue 11 point 3)",
-	"web.checkout.submit": "the checkout form comes with the browser checkout (issue 11 point 3)",
-	"web.orders.show":     "the order confirmation page comes with the browser checkout (issue 11 point 3)",
-}
+var pendingRoutes = map[string]string{}
 
 // PendingRoute returns why a route is pending, if it is.
 func PendingRoute(id string) (string, bool) {

@@ -121,7 +121,7 @@ var routeTable = []struct{ id, route, owned, who, expect, source string }{
 	{"web.producer.products", "GET /producer/products", "", "anyone; redirects to /my/products", "anonymous=307 any=307", srcWeb},
 
 	{"web.cart", "GET /cart", "", "the signed-in buyer; its own cart", "anonymous=" + redirect + " consumer=200", srcCheckout},
-	{"web.cart.add", "POST /cart/items", "", "the signed-in buyer; the product page's add-to-cart form", "anonymous=" + redirect + " consumer=302|303,422", srcCheckout},
+	{"web.cart.add", "POST /cart", "", "the signed-in buyer; the product page's add-to-cart form", "anonymous=" + redirect + " consumer=302|303,422", srcCheckout},
 	{"web.checkout", "GET /checkout", "", "the signed-in buyer", "anonymous=" + redirect + " consumer=200", srcCheckout},
 	{"web.checkout.submit", "POST /checkout", "", "the signed-in buyer; places the order", "anonymous=" + redirect + " consumer=302|303,422", srcCheckout},
 	{"web.orders.show", "GET /orders/{id}", "orders", "the order's buyer; the confirmation page", "anonymous=" + redirect + " consumer=200,404 consumer-other=404", srcCheckout},

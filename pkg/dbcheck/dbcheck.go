@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/smokeproof/smokeproof/pkg/dbdsn"
 	"github.com/smokeproof/smokeproof/pkg/evidence"
 )
 
@@ -13,10 +14,17 @@ import (
 type Probe struct {
 	db  *sql.DB
 	rec func(evidence.Record)
+	pg  bool // db speaks PostgreSQL: ? placeholders become $n, the schema is read from pg_catalog
 }
 
 // New returns a Probe over db; rec (may be nil) receives one Rows record per query.
-func New(db *sql.DB, rec func(evidence.Record)) *Probe { return &Probe{db: db, rec: rec} }
+// It works on MySQL/MariaDB and on PostgreSQL (a handle opened with pgx).
+func New(db *sql.DB, rec func(evidence.Record)) *Probe {
+	return &Probe{db: db, rec: rec, pg: dbdsn.IsPostgres(db)}
+}
+
+// Postgres reports whether the probe's database is PostgreSQL.
+func (p *Probe) Postgres() bool { return p.pg }
 
 // Table is a query result as strings, NULL as "NULL".
 type Table struct {
@@ -34,12 +42,16 @@ func (t Table) Get(i int, col string) string {
 	return ""
 }
 
-// Query runs one SELECT and returns its rows as strings. It returns an error for any
-// statement that is not a SELECT, without sending it.
+// Query runs one SELECT and returns its rows as strings. Placeholders are written ?
+// on every database (they become $1, $2, … on PostgreSQL). It returns an error for
+// any statement that is not a SELECT, without sending it.
 func (p *Probe) Query(ctx context.Context, title, query string, args ...any) (Table, error) {
 	q := strings.TrimSpace(query)
 	if !strings.HasPrefix(strings.ToUpper(q), "SELECT") || strings.Contains(q, ";") {
 		return Table{}, fmt.Errorf("dbcheck only runs single SELECT statements, refused: %.60s", q)
+	}
+	if p.pg {
+		q = dbdsn.Rebind(q)
 	}
 	rows, err := p.db.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -154,12 +166,21 @@ func (p *Probe) OrderNotifications(ctx context.Context, orderID int64) (Table, e
 // ForeignKey is one foreign key of the schema.
 type ForeignKey struct {
 	Table, Column, RefTable, RefColumn, OnDelete string
+	// Unindexed is true when no index leads with Column. InnoDB creates one for every
+	// foreign key; PostgreSQL does not, so a delete of a parent row scans the child
+	// table and the key's own joins go unindexed.
+	Unindexed bool
 }
 
-// ForeignKeys reads the schema's foreign keys from information_schema. The delete rule
-// comes from REFERENTIAL_CONSTRAINTS, which MariaDB hides from a user with only SELECT:
-// it is then empty, the keys are still listed.
+// ForeignKeys reads the schema's foreign keys. On MySQL/MariaDB they come from
+// information_schema; the delete rule comes from REFERENTIAL_CONSTRAINTS, which MariaDB
+// hides from a user with only SELECT: it is then empty, the keys are still listed. On
+// PostgreSQL they come from pg_catalog (readable by any user), with the delete rule
+// and whether an index leads with the key's column (column INDEXED, YES or NO).
 func (p *Probe) ForeignKeys(ctx context.Context) ([]ForeignKey, error) {
+	if p.pg {
+		return p.pgForeignKeys(ctx)
+	}
 	t, err := p.Query(ctx, "foreign keys",
 		`SELECT k.TABLE_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.DELETE_RULE
 		 FROM information_schema.KEY_COLUMN_USAGE k

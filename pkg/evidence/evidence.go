@@ -26,6 +26,9 @@ const (
 	KindCell       Kind = "cell"
 	KindFact       Kind = "fact"
 	KindNote       Kind = "note"
+	// KindAppRoutes carries the app's own route list (Note: Laravel route:list JSON or
+	// OpenAPI 3) for the contract coverage; documents do not print it.
+	KindAppRoutes Kind = "app-routes"
 )
 
 // Record is one piece of evidence. Exactly one of the pointer fields matching Kind is

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/smokeproof/smokeproof/pkg/dbdsn"
 )
 
 // notificationsQuery reads the order_placed rows of the order_notifications table.
@@ -18,7 +20,7 @@ type notificationsTable struct{ db *sql.DB }
 // each order_placed row is one Message with To = recipient_email, OrderID = order_id,
 // Subject "order_placed", Received = sent_at and no headers or text. It proves that
 // the shop recorded a notification, not that one was delivered. Its Name is
-// "order_notifications".
+// "order_notifications". It reads MySQL/MariaDB and PostgreSQL alike.
 func NewNotificationsTable(db *sql.DB) Source { return notificationsTable{db: db} }
 
 func (t notificationsTable) Name() string { return SourceNotifications }
@@ -37,6 +39,9 @@ func (t notificationsTable) Messages(ctx context.Context, q Query) ([]Message, e
 		args = append(args, n)
 	}
 	query += " ORDER BY id"
+	if dbdsn.IsPostgres(t.db) {
+		query = dbdsn.Rebind(query)
+	}
 	rows, err := t.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query order_notifications: %w", err)

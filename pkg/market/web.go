@@ -49,6 +49,10 @@ func (w *Web) As(caller string) *Web {
 	return &Web{c: c}
 }
 
+// OnOthersRows returns a copy whose exchanges are marked as acting on another user's
+// rows (for the contract coverage), sharing the cookie jar.
+func (w *Web) OnOthersRows() *Web { return &Web{c: w.c.OnOthersRows()} }
+
 // Get fetches a page.
 func (w *Web) Get(ctx context.Context, path string) (*Response, error) {
 	return w.send(ctx, http.MethodGet, path, nil, "")

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/smokeproof/smokeproof/pkg/contract"
+	"github.com/smokeproof/smokeproof/pkg/evidence"
 )
 
 // CoveragePath is where the contract coverage document goes, relative to the output
@@ -19,7 +20,20 @@ const CoveragePath = contract.DocumentPath
 func (r *Run) Coverage() (*contract.Coverage, error) {
 	b := contract.NewBuilder(contract.Marketplace())
 	var errs []string
+	appRoutes := false
 	for _, s := range r.allSpecs() {
+		for _, rec := range s.Evidence {
+			if rec.Kind != evidence.KindAppRoutes || appRoutes {
+				continue
+			}
+			routes, err := contract.ParseAppRoutes([]byte(rec.Note))
+			if err != nil {
+				errs = append(errs, "the app's route list: "+err.Error())
+				continue
+			}
+			b.AddApp(routes)
+			appRoutes = true
+		}
 		cs := contract.Spec{
 			Name:     s.Name,
 			State:    s.State.String(),

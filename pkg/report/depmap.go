@@ -11,6 +11,7 @@ import (
 // foreignKey is one foreign key read from information_schema.
 type foreignKey struct {
 	table, column, refTable, refColumn, onDelete string
+	unindexed                                    bool // the read said INDEXED = NO (PostgreSQL creates no index for a key)
 }
 
 func (f foreignKey) key() string {
@@ -59,7 +60,8 @@ func readSchema(specs []*SpecResult) schema {
 			case col("REFERENCED_TABLE_NAME") >= 0 && col("TABLE_NAME") >= 0 && col("COLUMN_NAME") >= 0 && col("REFERENCED_COLUMN_NAME") >= 0:
 				s.readFKs = true
 				for _, v := range r.Values {
-					fk := foreignKey{get(v, col("TABLE_NAME")), get(v, col("COLUMN_NAME")), get(v, col("REFERENCED_TABLE_NAME")), get(v, col("REFERENCED_COLUMN_NAME")), get(v, col("DELETE_RULE"))}
+					fk := foreignKey{get(v, col("TABLE_NAME")), get(v, col("COLUMN_NAME")), get(v, col("REFERENCED_TABLE_NAME")), get(v, col("REFERENCED_COLUMN_NAME")), get(v, col("DELETE_RULE")),
+						strings.EqualFold(get(v, col("INDEXED")), "NO")}
 					if fk.table == "" || fk.refTable == "" || seenFK[fk.key()] {
 						continue
 					}
@@ -253,6 +255,11 @@ func (v *view) depmap() {
 		}
 		for _, t := range isolated(s) {
 			missing = append(missing, fmt.Sprintf("· table %s — no foreign key joins it to the other tables", code(t)))
+		}
+		for _, fk := range s.fks {
+			if fk.unindexed {
+				missing = append(missing, fmt.Sprintf("· foreign key %s has no index: the database does not create one (PostgreSQL), so a delete in %s scans %s", code(fk.String()), code(fk.refTable), code(fk.table)))
+			}
 		}
 	}
 	if len(missing) == 0 {

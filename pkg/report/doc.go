@@ -36,7 +36,9 @@
 //     Status rows.
 //   - evidence.Cell records of PRODUCER-PERMISSIONS form the authorization matrix.
 //   - evidence.File records with an image media type are shown inline as screenshots;
-//     other files are linked.
+//     two or more in a row (other kinds of evidence between them aside) are a strip:
+//     a table with one column per step, headed by the record's title; other files
+//     are linked.
 //   - evidence.Rows records of DATA-DEPENDENCY-MAP are its schema, told apart by their
 //     columns (case-insensitive): TABLE_NAME, COLUMN_NAME, REFERENCED_TABLE_NAME,
 //     REFERENCED_COLUMN_NAME (and DELETE_RULE) are foreign keys; TABLE_NAME,

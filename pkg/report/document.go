@@ -434,11 +434,13 @@ func (v *view) records(s *SpecResult) {
 	if len(mails) > 0 {
 		v.mails(mails)
 	}
+	var files []evidence.Record
 	for _, rec := range s.Evidence {
 		if rec.File != nil {
-			v.file(rec.Title, rec.File)
+			files = append(files, rec)
 		}
 	}
+	v.files(files)
 	switch {
 	case len(facts) > 0 && v.it.Item.Layout == dod.LayoutFacts:
 		v.d.para(fmt.Sprintf("What it measured is in the tables at the top of this page (%s).", plural(len(facts), "fact", "facts")))

@@ -22,7 +22,7 @@ func Buyer(ctx context.Context) (*market.Client, market.User) {
 	t := T()
 	if !t.Caps.Owned {
 		c := SignIn(ctx, "consumer (smoke account)", t.Accounts.Consumer)
-		if err := emptyCart(ctx, c); err != nil {
+		if err := EmptyCart(ctx, c); err != nil {
 			ginkgo.Fail("empty the smoke consumer's cart before the spec: " + err.Error())
 		}
 		u, resp, err := c.Profile(ctx)
@@ -46,8 +46,8 @@ func Buyer(ctx context.Context) (*market.Client, market.User) {
 	return API().As("consumer (fresh)", a.Token), a.User
 }
 
-// emptyCart removes every item of c's cart; an answer other than 200 is an error.
-func emptyCart(ctx context.Context, c *market.Client) error {
+// EmptyCart removes every item of c's cart; an answer other than 200 is an error.
+func EmptyCart(ctx context.Context, c *market.Client) error {
 	cart, resp, err := c.Cart(ctx)
 	if err != nil {
 		return err

@@ -40,15 +40,29 @@ func (a Accounts) Secrets() []string {
 // Endpoints is everything another Ginkgo process needs to use a target opened by
 // process 1. It travels in memory between processes, never to disk.
 type Endpoints struct {
-	Kind     string            `json:"kind"`
-	APIBase  string            `json:"api_base"` // e.g. http://127.0.0.1:43121/api
-	WebBase  string            `json:"web_base"` // e.g. http://127.0.0.1:43121
-	DSN      string            `json:"dsn,omitempty"`
-	ReadOnly bool              `json:"read_only"`
-	Mail     string            `json:"mail"` // mail source spec: mailpit:<url>, laravel-log:<path>, notifications-table, sink:<url>, none
-	Accounts Accounts          `json:"accounts"`
-	Caps     Capabilities      `json:"caps"`
+	Kind     string       `json:"kind"`
+	APIBase  string       `json:"api_base"` // e.g. http://127.0.0.1:43121/api
+	WebBase  string       `json:"web_base"` // e.g. http://127.0.0.1:43121
+	DSN      string       `json:"dsn,omitempty"`
+	ReadOnly bool         `json:"read_only"`
+	Mail     string       `json:"mail"` // mail source spec: mailpit:<url>, laravel-log:<path>, notifications-table, sink:<url>, none
+	Accounts Accounts     `json:"accounts"`
+	Caps     Capabilities `json:"caps"`
+	// AppRoutes is the app's own route list (Laravel route:list JSON or OpenAPI 3), ""
+	// when the target does not tell.
+	AppRoutes string `json:"app_routes,omitempty"`
+	// AppTests is the outcome of the app's own test command, nil when it was not run.
+	AppTests *AppTests         `json:"app_tests,omitempty"`
 	Facts    evidence.RunFacts `json:"facts"`
+}
+
+// AppTests is what the app's own test command (SMOKE_APP_TEST_CMD) did.
+type AppTests struct {
+	Command  string `json:"command"`
+	ExitCode int    `json:"exit_code"`
+	JUnit    string `json:"junit"`  // its standard output, JUnit XML
+	Output   string `json:"output"` // the last lines of its standard error
+	Millis   int64  `json:"millis"`
 }
 
 // Marshal encodes e for SynchronizedBeforeSuite.

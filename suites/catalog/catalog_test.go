@@ -85,7 +85,7 @@ var _ = Describe("Public product list", func() {
 
 	It("never shows the products the database holds as inactive, in the list or the detail", listed, spec.Rules("public-list.active-only-any-query", "public-show.inactive-or-missing-404"), spec.NeedsDB, func(ctx SpecContext) {
 		By("reading the inactive products from the database")
-		inactive, err := spec.DB().Query(ctx, "inactive products", "SELECT id, slug FROM products WHERE is_active = 0 ORDER BY id")
+		inactive, err := spec.DB().Query(ctx, "inactive products", "SELECT id, slug FROM products WHERE is_active = FALSE ORDER BY id")
 		Expect(err).NotTo(HaveOccurred())
 		if len(inactive.Values) == 0 {
 			Skip("the target has no inactive product to look for")

@@ -160,12 +160,12 @@ var _ = Describe("Who may order", func() {
 			Expect(err).NotTo(HaveOccurred())
 			Expect(resp).To(spec.HaveStatus(who.want), "%s on POST /api/v1/orders", who.name)
 			By(who.name + " checks out its cart")
-			Expect(emptyCartOf(ctx, who.client)).To(Succeed())
+			Expect(spec.EmptyCart(ctx, who.client)).To(Succeed())
 			Expect(who.client.AddToCart(ctx, first.ID, 1)).To(spec.HaveStatus(201))
 			_, resp, err = who.client.Checkout(ctx, "")
 			Expect(err).NotTo(HaveOccurred())
 			Expect(resp).To(spec.HaveStatus(who.want), "%s on POST /api/v1/orders/checkout", who.name)
-			Expect(emptyCartOf(ctx, who.client)).To(Succeed())
+			Expect(spec.EmptyCart(ctx, who.client)).To(Succeed())
 		}
 	})
 
@@ -277,27 +277,6 @@ func cartRow(ctx context.Context, id int64) string {
 		return ""
 	}
 	return fmt.Sprint(t.Values[0])
-}
-
-// emptyCartOf removes every item of the caller's cart.
-func emptyCartOf(ctx context.Context, c *market.Client) error {
-	cart, resp, err := c.Cart(ctx)
-	if err != nil {
-		return err
-	}
-	if resp.Status != 200 {
-		return fmt.Errorf("GET cart answered %s", resp)
-	}
-	for _, it := range cart.Items {
-		r, err := c.Do(ctx, "DELETE", fmt.Sprintf("/v1/cart/items/%d", it.ID), nil, nil)
-		if err != nil {
-			return err
-		}
-		if r.Status != 200 {
-			return fmt.Errorf("DELETE cart item %d answered %s", it.ID, r)
-		}
-	}
-	return nil
 }
 
 var _ = Describe("Order notification rows", func() {

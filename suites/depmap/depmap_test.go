@@ -29,14 +29,12 @@ const roleColumn = "role"
 var _ = Describe("Data dependency map", func() {
 	It("finds the chain products → producers → users and the users' roles in the live schema", chain, spec.NeedsDB, func(ctx SpecContext) {
 		db := spec.DB()
-		By("reading the foreign keys from information_schema")
+		By("reading the foreign keys from the schema (information_schema, or pg_catalog on PostgreSQL)")
 		fks, err := db.ForeignKeys(ctx)
 		Expect(err).NotTo(HaveOccurred())
 
 		By("reading the column that holds the users' roles")
-		roles, err := db.Query(ctx, "role column of users",
-			`SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS
-			 WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'users' AND COLUMN_NAME = ?`, roleColumn)
+		roles, err := db.Column(ctx, "users", roleColumn)
 		Expect(err).NotTo(HaveOccurred())
 
 		By("checking every link of the chain")
@@ -46,16 +44,12 @@ var _ = Describe("Data dependency map", func() {
 	It("reads every table and foreign key of the schema as it is today", current, spec.NeedsDB, func(ctx SpecContext) {
 		db := spec.DB()
 		By("reading the tables from information_schema")
-		tables, err := db.Query(ctx, "schema tables",
-			`SELECT TABLE_NAME FROM information_schema.TABLES
-			 WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME`)
+		tables, err := db.Tables(ctx)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(tables.Values).NotTo(BeEmpty(), "the target's database holds no table")
 
 		By("reading the key columns (primary, unique and indexed)")
-		keys, err := db.Query(ctx, "schema key columns",
-			`SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_KEY FROM information_schema.COLUMNS
-			 WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_KEY <> '' ORDER BY TABLE_NAME, ORDINAL_POSITION`)
+		keys, err := db.KeyColumns(ctx)
 		Expect(err).NotTo(HaveOccurred())
 
 		By("reading the foreign keys")

@@ -65,7 +65,7 @@ const (
 
 // Options configure the containers target. A zero field takes its Default*.
 type Options struct {
-	DBImage   string // SMOKE_DB_IMAGE: a mariadb-family image when the name contains "mariadb", else mysql-family
+	DBImage   string // SMOKE_DB_IMAGE: a mariadb-family image when the name contains "mariadb", PostgreSQL when it contains "postgres", else mysql-family
 	AppImage  string // SMOKE_APP_IMAGE: the app under test
 	MailImage string // SMOKE_MAIL_IMAGE: a Mailpit image (SMTP 1025, HTTP 8025)
 
@@ -81,6 +81,9 @@ type Options struct {
 	// like `docker exec`: split on spaces, or run with /bin/sh -c when it holds quotes or
 	// shell operators. "" runs nothing.
 	AppMigrate string
+	// AppRoutes (SMOKE_APP_ROUTES) and AppTestCmd (SMOKE_APP_TEST_CMD): see appinfo.go.
+	AppRoutes  string
+	AppTestCmd string
 	Faults     string // SHOP_FAULTS for the app container (the reference shop refuses an unknown switch)
 	// Accounts are the smoke accounts; when zero and the app is the reference shop, the
 	// app container is asked for its seed accounts.
@@ -235,7 +238,7 @@ func (r *run) open(ctx context.Context) (target.Endpoints, error) {
 	if dbErr != nil || mailErr != nil {
 		var errs []error
 		if dbErr != nil {
-			errs = append(errs, notReady("database", o.DBImage, "check SMOKE_DB_IMAGE: it must be a mariadb or mysql image honouring the MARIADB_*/MYSQL_* variables", o.StartupWait, db, dbErr))
+			errs = append(errs, notReady("database", o.DBImage, "check SMOKE_DB_IMAGE: it must be a mariadb or mysql image honouring the MARIADB_*/MYSQL_* variables, or a postgres image honouring POSTGRES_*", o.StartupWait, db, dbErr))
 		}
 		if mailErr != nil {
 			errs = append(errs, notReady("mail", o.MailImage, "check SMOKE_MAIL_IMAGE: it must be a Mailpit image answering /readyz on port 8025", o.StartupWait, mail, mailErr))
@@ -267,6 +270,9 @@ func (r *run) open(ctx context.Context) (target.Endpoints, error) {
 	if err != nil {
 		return target.Endpoints{}, err
 	}
+	if err := r.appInfo(ctx, app, password, &e); err != nil {
+		return target.Endpoints{}, err
+	}
 	r.lap("total", time.Since(t0))
 	e.Facts.Startup = r.timings
 	r.logf("ready in %s total", since(t0))
@@ -277,6 +283,9 @@ func (r *run) open(ctx context.Context) (target.Endpoints, error) {
 // else with the mysql module. It returns the container (nil when none was created)
 // with any error.
 func startDB(ctx context.Context, o Options, nw *testcontainers.DockerNetwork, common []testcontainers.ContainerCustomizer, password string) (testcontainers.Container, error) {
+	if isPostgres(o.DBImage) { // postgres.go
+		return startPostgres(ctx, o, nw, common, password)
+	}
 	opts := slices.Concat(common, []testcontainers.ContainerCustomizer{
 		network.WithNetwork([]string{dbAlias}, nw),
 		// Keeps the module's own wait strategy (its "port: 3306 ..." log line) and bounds it.
@@ -338,6 +347,9 @@ func startApp(ctx context.Context, o Options, nw *testcontainers.DockerNetwork, 
 		"MAIL_HOST":   mailAlias,
 		"MAIL_PORT":   smtpPort,
 	}
+	if isPostgres(o.DBImage) { // postgres.go
+		maps.Copy(env, postgresAppEnv(password))
+	}
 	maps.Copy(env, o.AppEnv)
 	c, err := testcontainers.Run(ctx, o.AppImage, slices.Concat(common, []testcontainers.ContainerCustomizer{
 		testcontainers.WithExposedPorts(port),
@@ -357,7 +369,7 @@ func startApp(ctx context.Context, o Options, nw *testcontainers.DockerNetwork, 
 // endpoints builds what the harness needs from the ready containers.
 func (r *run) endpoints(ctx context.Context, db, mail, app testcontainers.Container, password string) (target.Endpoints, error) {
 	o := r.opts
-	dbAddr, err := hostPort(ctx, db, dbPort)
+	dbAddr, err := hostPort(ctx, db, dbPortOf(o.DBImage)) // postgres.go
 	if err != nil {
 		return target.Endpoints{}, fmt.Errorf("find the database's mapped port: %w", err)
 	}
@@ -369,7 +381,7 @@ func (r *run) endpoints(ctx context.Context, db, mail, app testcontainers.Contai
 	if err != nil {
 		return target.Endpoints{}, fmt.Errorf("find the app's mapped port: %w", err)
 	}
-	dsn := fmt.Sprintf("%s:%s@tcp(%s)/%s?parseTime=true", dbUser, password, dbAddr, dbName)
+	dsn := harnessDSN(o.DBImage, password, dbAddr) // postgres.go
 	version, err := dbVersion(ctx, dsn)
 	if err != nil {
 		return target.Endpoints{}, err
@@ -385,7 +397,7 @@ func (r *run) endpoints(ctx context.Context, db, mail, app testcontainers.Contai
 		Facts: evidence.RunFacts{
 			Target:   "containers",
 			App:      o.AppImage,
-			Database: fmt.Sprintf("%s (%s)", o.DBImage, version),
+			Database: fmt.Sprintf("%s (%s)", o.DBImage, shortVersion(version)), // postgres.go
 			Mail:     o.MailImage,
 			Faults:   o.Faults,
 		},

@@ -232,7 +232,14 @@ func TestOpenReferenceShop(t *testing.T) {
 			t.Errorf("the shop container's environment %q lacks %s", env, want)
 		}
 	}
-	assertTimings(t, e, "database", "mail", "app", "total")
+	// The shop tells its routes and runs its own tests, with its fault on: they fail.
+	if !strings.Contains(e.AppRoutes, `"uri":"api/v1/orders/{id}"`) {
+		t.Errorf("app routes %.200q lack api/v1/orders/{id}", e.AppRoutes)
+	}
+	if e.AppTests == nil || e.AppTests.ExitCode == 0 || !strings.Contains(e.AppTests.JUnit, "<testsuite") {
+		t.Errorf("app tests %+v: want the selftest's JUnit and a non-zero exit under wrong-tax", e.AppTests)
+	}
+	assertTimings(t, e, "database", "mail", "app", "app tests", "total")
 }
 
 func TestOpenReportsAnAppThatExits(t *testing.T) {

@@ -39,6 +39,7 @@ func (Driver) Open(ctx context.Context, cfg config.Config, progress io.Writer) (
 	r := &run{opts: Options{
 		DBImage: cfg.DBImage, AppImage: cfg.AppImage, MailImage: cfg.MailImage,
 		AppPort: cfg.AppPort, AppHealth: cfg.AppHealth, AppEnv: env, AppMigrate: cfg.AppMigrate,
+		AppRoutes: cfg.AppRoutes, AppTestCmd: cfg.AppTestCmd,
 		Faults: cfg.Faults, StartupWait: cfg.StartupWait, Progress: progress, Accounts: accts,
 	}.withDefaults(), progress: progress}
 	if err := r.opts.validate(); err != nil {

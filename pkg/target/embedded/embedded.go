@@ -3,6 +3,7 @@ package embedded
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -132,6 +133,11 @@ func open(ctx context.Context, opts Options) (*target.Opened, error) {
 			Startup:  append(timings, evidence.Timing{Name: "total", Millis: float64(time.Since(t0).Microseconds()) / 1000}),
 		},
 	}
+	routes, err := appRoutes()
+	if err != nil {
+		return &target.Opened{Stop: stop}, err
+	}
+	e.AppRoutes = routes
 	return &target.Opened{Endpoints: e, Stop: stop, Database: cut}, nil
 }
 
@@ -148,4 +154,14 @@ func serve(h http.Handler) (string, func() error, error) {
 		defer cancel()
 		return hs.Shutdown(ctx)
 	}, nil
+}
+
+// appRoutes is the reference shop's own route list, as `shop routes --json` prints it.
+func appRoutes() (string, error) {
+	var list []shop.LaravelRoute
+	for _, r := range shop.Routes() {
+		list = append(list, r.Laravel())
+	}
+	b, err := json.Marshal(list)
+	return string(b), err
 }

@@ -2,7 +2,9 @@ package live
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"os"
 
 	"github.com/smokeproof/smokeproof/pkg/config"
 	"github.com/smokeproof/smokeproof/pkg/target"
@@ -25,5 +27,14 @@ func (Driver) Open(ctx context.Context, cfg config.Config, _ io.Writer) (*target
 		BaseURL: cfg.BaseURL, APIURL: cfg.APIURL, WebURL: cfg.WebURL, DSN: cfg.DBDSN,
 		Mail: cfg.Mail, AccountsFile: cfg.Accounts, Timeout: cfg.HTTPTimeout,
 	})
+	if err == nil && cfg.AppRoutes != "" {
+		// On a deployed site the route list is a file (route:list --json or OpenAPI):
+		// there is no container to ask.
+		data, rerr := os.ReadFile(cfg.AppRoutes)
+		if rerr != nil {
+			return &target.Opened{Stop: stop}, fmt.Errorf("SMOKE_APP_ROUTES=%s cannot be read (%v): on live it must be a file, e.g. the output of php artisan route:list --json", cfg.AppRoutes, rerr)
+		}
+		e.AppRoutes = string(data)
+	}
 	return &target.Opened{Endpoints: e, Stop: stop}, err
 }

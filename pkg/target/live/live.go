@@ -14,8 +14,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
-
+	"github.com/smokeproof/smokeproof/pkg/dbdsn"
 	"github.com/smokeproof/smokeproof/pkg/evidence"
 	"github.com/smokeproof/smokeproof/pkg/mailbox"
 	"github.com/smokeproof/smokeproof/pkg/market"
@@ -94,11 +93,11 @@ func Open(ctx context.Context, opts Options) (target.Endpoints, func() error, er
 	}
 	var dbAddr string
 	if dsn := strings.TrimSpace(opts.DSN); dsn != "" {
-		cfg, err := mysql.ParseDSN(dsn)
+		info, err := dbdsn.Parse(dsn) // MySQL or PostgreSQL, by its form
 		if err != nil {
-			return target.Endpoints{}, stop, fmt.Errorf("SMOKE_DB_DSN is not a valid DSN (%s): write it as user:password@tcp(host:3306)/name", redactDSN(err.Error(), dsn))
+			return target.Endpoints{}, stop, fmt.Errorf("SMOKE_DB_DSN is not a valid DSN (%s): write it as %s", strings.TrimSuffix(err.Error(), "."), dbdsn.Example(info.Kind))
 		}
-		dbAddr = cfg.Addr
+		dbAddr = info.Addr
 	}
 
 	timeout := opts.Timeout
@@ -122,6 +121,7 @@ func Open(ctx context.Context, opts Options) (target.Endpoints, func() error, er
 	var (
 		wg                         sync.WaitGroup
 		dbErr, mailErr, aErr       error
+		dbVersion                  string
 		dbTook, mailTook, acctTook time.Duration
 	)
 	if dbAddr != "" {
@@ -129,7 +129,7 @@ func Open(ctx context.Context, opts Options) (target.Endpoints, func() error, er
 		go func() {
 			defer wg.Done()
 			s := time.Now()
-			dbErr = checkDB(ctx, strings.TrimSpace(opts.DSN))
+			dbVersion, dbErr = checkDB(ctx, strings.TrimSpace(opts.DSN))
 			dbTook = time.Since(s)
 		}()
 	}
@@ -164,6 +164,9 @@ func Open(ctx context.Context, opts Options) (target.Endpoints, func() error, er
 	database := "none"
 	if dbAddr != "" {
 		database = "read-only DSN to " + dbAddr
+		if dbVersion != "" {
+			database += " (" + dbVersion + ")"
+		}
 	}
 	e := target.Endpoints{
 		Kind:     "live",
@@ -223,16 +226,17 @@ func splitURL(raw string) (origin, path string) {
 	return u.Scheme + "://" + u.Host, strings.TrimRight(u.Path, "/")
 }
 
-// checkDB opens the DSN read-only, as every suite process will, and closes it again.
-func checkDB(ctx context.Context, dsn string) error {
+// checkDB opens the DSN read-only, as every suite process will, reads the server's
+// version (for the documents; "" when it cannot be read) and closes it again.
+func checkDB(ctx context.Context, dsn string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
 	db, err := target.OpenDB(ctx, dsn, true)
 	if err != nil {
 		msg := strings.TrimSuffix(redactDSN(err.Error(), dsn), ".")
-		return fmt.Errorf("SMOKE_DB_DSN: %s", msg)
+		return "", fmt.Errorf("SMOKE_DB_DSN: %s", msg)
 	}
-	return db.Close()
+	return dbdsn.Version(ctx, db), db.Close()
 }
 
 // checkMail checks that the mail source can be read from here.
@@ -316,10 +320,5 @@ func publicMail(kind, arg string) string {
 
 // redactDSN masks the DSN's password in msg.
 func redactDSN(msg, dsn string) string {
-	if userinfo, _, ok := strings.Cut(dsn, "@"); ok {
-		if _, pw, ok := strings.Cut(userinfo, ":"); ok && pw != "" {
-			msg = strings.ReplaceAll(msg, pw, evidence.Mask)
-		}
-	}
-	return msg
+	return strings.ReplaceAll(dbdsn.Redact(msg, dsn), "[REDACTED]", evidence.Mask)
 }

@@ -1,0 +1,124 @@
+# Shared by .ci/live.sh (MariaDB) and .ci/live-pg.sh (PostgreSQL), sourced after the
+# database is up: builds and starts the shop on $shop_dsn, writes the smoke accounts,
+# and does run 1 (read-only) with the harness reading the database as $ro_dsn. The
+# caller defines step, fail, http_status, free_port, sql, $tmp, $out and $root.
+# --- the shop ----------------------------------------------------------------------
+step "building cmd/shop"
+go build -o "$tmp/shop" ./cmd/shop
+shop_port=$(free_port)
+mkdir -p "$tmp/storage/logs"
+mail_log="$tmp/storage/logs/laravel.log"
+SHOP_DB_DSN="$shop_dsn" SHOP_ADDR="127.0.0.1:$shop_port" \
+  SHOP_MIGRATE=1 SHOP_MAILER=log SHOP_MAIL_LOG="$mail_log" SHOP_ENV=production \
+  "$tmp/shop" serve >"$tmp/shop.log" 2>&1 &
+shop_pid=$!
+for _ in $(seq 1 300); do
+  [ "$(http_status /api/health)" = 200 ] && break
+  kill -0 "$shop_pid" 2>/dev/null || fail "the shop exited during start-up"
+  sleep 0.1
+done
+[ "$(http_status /api/health)" = 200 ] || fail "the shop did not answer /api/health with 200 within 30 s"
+step "shop serving http://127.0.0.1:$shop_port (migrated and seeded; mail to $mail_log)"
+
+# The smoke accounts: the seed world's users (fixtures/sql/world.go), as an ops team
+# would keep them in a file outside the repository.
+account() {
+  sed -n "s/^[[:space:]]*$1[[:space:]]*= Account{\"[^\"]*\", \"\([^\"]*\)\", \"\([^\"]*\)\".*/\\$2/p" fixtures/sql/world.go
+}
+{
+  echo "# smoke accounts of the CI shop"
+  for pair in ADMIN:Admin PRODUCER_A:ProducerA PRODUCER_B:ProducerB PRODUCER_NOPROFILE:ProducerNoProfile CONSUMER:Consumer1; do
+    var=${pair%%:*} name=${pair#*:}
+    email=$(account "$name" 1) password=$(account "$name" 2)
+    if [ -z "$email" ] || [ -z "$password" ]; then fail "cannot read the $name account from fixtures/sql/world.go"; fi
+    echo "SMOKE_${var}_EMAIL=$email"
+    echo "SMOKE_${var}_PASSWORD=$password"
+  done
+} >"$tmp/accounts.env"
+
+export SMOKE_TARGET=live SMOKE_BASE_URL="http://127.0.0.1:$shop_port" SMOKE_ACCOUNTS="$tmp/accounts.env" \
+  SMOKE_MAIL="laravel-log:$mail_log" SMOKE_DB_DSN="$ro_dsn"
+unset SMOKE_ALLOW_WRITES SMOKE_API_URL SMOKE_WEB_URL SHOP_FAULTS
+
+# bullets DIR prints one line per checked DoD bullet of DIR/proof.json (the bullets
+# specs prove, not the manual, document or derived ones): "ID STATUS REASON".
+cat >"$tmp/bullets.go" <<'GO'
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+)
+
+func main() {
+	data, err := os.ReadFile(os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	var p struct {
+		Items []struct {
+			Bullets []struct{ ID, Kind, Status, Reason string } `json:"bullets"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(data, &p); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	for _, it := range p.Items {
+		for _, b := range it.Bullets {
+			if b.Kind != "checked" {
+				continue
+			}
+			fmt.Printf("%s %s %s\n", b.ID, b.Status, b.Reason)
+		}
+	}
+}
+GO
+go build -o "$tmp/bullets" "$tmp/bullets.go"
+bullets() { "$tmp/bullets" "$1/proof.json"; }
+
+# snapshot prints what a read-only run must not change.
+snapshot() {
+  sql "SELECT CONCAT('orders=', (SELECT COUNT(*) FROM orders), ' order_items=', (SELECT COUNT(*) FROM order_items),
+    ' cart_items=', (SELECT COUNT(*) FROM cart_items), ' users=', (SELECT COUNT(*) FROM users),
+    ' products=', (SELECT COUNT(*) FROM products), ' stock=', (SELECT COALESCE(SUM(stock),0) FROM products),
+    ' notifications=', (SELECT COUNT(*) FROM notifications))"
+}
+
+# run NAME EXPECTED-EXIT [smokeproof run args...]: runs the suites into $out/NAME.
+run() {
+  local name=$1 want=$2 rc=0
+  shift 2
+  rm -rf "${out:?}/$name"
+  local t0=$SECONDS
+  go run ./cmd/smokeproof run --out "$out/$name" "$@" >"$tmp/$name.log" 2>&1 || rc=$?
+  step "smokeproof run ($name) exited $rc in $((SECONDS - t0)) s (want $want)"
+  if [ "$rc" != "$want" ]; then
+    tail -n 60 "$tmp/$name.log"
+    fail "smokeproof run ($name) exited $rc, want $want"
+  fi
+  sed -n '/^smokeproof: [0-9]* DoD bullet/,$p' "$tmp/$name.log"
+}
+
+# --- 1. read-only ------------------------------------------------------------------
+before=$(snapshot)
+step "run 1: every suite, read-only ($before)"
+run read-only 0
+after=$(snapshot)
+[ "$before" = "$after" ] || fail "the read-only run wrote to the database: before $before, after $after"
+step "database unchanged by the read-only run ($after)"
+bullets "$out/read-only" >"$tmp/ro.txt"
+grep '^CHECKOUT-SMOKE\.' "$tmp/ro.txt" >"$tmp/ro-checkout.txt" || true
+[ -s "$tmp/ro-checkout.txt" ] || fail "proof.json of the read-only run has no CHECKOUT-SMOKE bullet"
+while read -r id status reason; do
+  if [ "$status" != not_run ] || [[ "$reason" != *"writes not allowed"* ]]; then
+    fail "read-only run: $id is $status ($reason), want not_run: writes not allowed"
+  fi
+done <"$tmp/ro-checkout.txt"
+grep -q 'not run on this target: writes not allowed' "$out/read-only/docs/TESTS/CHECKOUT-SMOKE.md" ||
+  fail "CHECKOUT-SMOKE.md of the read-only run does not say the checkout was not run because writes are not allowed"
+grep -q '^PROD-FACTS.prod-facts passed' "$tmp/ro.txt" || fail "read-only run: PROD-FACTS.prod-facts did not pass: $(grep PROD-FACTS "$tmp/ro.txt")"
+if grep ' failed ' "$tmp/ro.txt"; then fail "read-only run: a bullet failed"; fi
+step "read-only run: checkout not run (writes not allowed), prod facts passed, nothing failed"

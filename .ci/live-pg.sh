@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# The live target on PostgreSQL, the database the marketplace runs in production: the
+# reference shop built and started as its own process on Debian's PostgreSQL (a private
+# data directory, password authentication over TCP), reached only through its URL, a
+# read-only role (SELECT on the tables, nothing else) and its Laravel-style mail log.
+# The same four runs as live.sh does on MariaDB:
+#
+#   1. read-only: exit 0, the checkout bullets "not run: writes not allowed", the
+#      database unchanged; and the read-only role cannot write.
+#   2. writes allowed (SMOKE_ALLOW_WRITES=true): exit 0, nothing failed; only the
+#      bullets of destructive specs stay not run.
+#   3. the database stopped, prodfacts only: exit 1, the health row ❌ 503.
+#   4. the database still stopped and SMOKE_DB_DSN set: the target fails to open with
+#      one sentence naming SMOKE_DB_DSN.
+#
+# The shop gets a keyword DSN (host=… dbname=…), the harness a postgres:// URL, so
+# both forms are exercised. The documents of each run are kept under
+# $SMOKE_OUT/live-pg/. Needs Debian's postgresql package (make deps installs it) and Go.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+out="${SMOKE_OUT:-out}"
+case "$out" in /*) ;; *) out="$root/$out" ;; esac
+out="$out/live-pg"
+
+step() { printf '==> [%4ds] %s\n' "$SECONDS" "$*"; }
+fail() { printf 'live-pg: FAILED: %s\n' "$*" >&2; exit 1; }
+
+pgbin=""
+for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+  [ -x "$d/postgres" ] && { pgbin=$d; break; }
+done
+[ -n "$pgbin" ] || pgbin=$(dirname "$(command -v postgres 2>/dev/null || echo /nonexistent/postgres)")
+[ -x "$pgbin/postgres" ] && [ -x "$pgbin/initdb" ] && [ -x "$pgbin/psql" ] ||
+  fail "PostgreSQL not found: run make deps (apt-get install postgresql)"
+
+tmp=$(mktemp -d /tmp/smokeproof-live-pg.XXXXXX)
+# PostgreSQL refuses to run as root: as root, the server runs as the postgres user.
+as_pg=()
+if [ "$(id -u)" = 0 ]; then
+  id postgres >/dev/null 2>&1 || fail "running as root needs a postgres user to run the server as: install the postgresql package (make deps)"
+  as_pg=(setpriv --reuid=postgres --regid=postgres --init-groups --)
+  chown postgres: "$tmp"
+  chmod 0755 "$tmp"
+fi
+db_pid="" shop_pid=""
+cleanup() {
+  local rc=$?
+  set +e
+  if [ -n "$shop_pid" ] && kill -0 "$shop_pid" 2>/dev/null; then
+    kill -TERM "$shop_pid"; wait "$shop_pid" 2>/dev/null
+  fi
+  stop_db
+  if [ $rc -ne 0 ]; then
+    for f in "$tmp/shop.log" "$tmp/postgres.log"; do
+      [ -f "$f" ] && { echo "--- last lines of $(basename "$f")"; tail -n 20 "$f"; }
+    done
+  fi
+  rm -rf "$tmp"
+  exit $rc
+}
+stop_db() {
+  if [ -n "$db_pid" ] && kill -0 "$db_pid" 2>/dev/null; then
+    kill -INT "$db_pid" # a fast shutdown
+    for _ in $(seq 1 300); do kill -0 "$db_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$db_pid" 2>/dev/null && kill -KILL "$db_pid"
+    wait "$db_pid" 2>/dev/null
+  fi
+  db_pid=""
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# free_port prints a loopback port nothing answers on.
+free_port() {
+  local p
+  for _ in $(seq 1 50); do
+    p=$((20000 + RANDOM % 20000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+  done
+  fail "no free port found on 127.0.0.1"
+}
+
+# http_status URL-PATH prints the status code of GET http://127.0.0.1:$shop_port$1 (000 when no answer).
+http_status() {
+  local line
+  if { exec 3<>"/dev/tcp/127.0.0.1/$shop_port"; } 2>/dev/null; then
+    printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$1" >&3
+    read -r -t 5 line <&3 || line=""
+    exec 3<&-
+    echo "$line" | awk '{print $2}'
+  else
+    echo 000
+  fi
+}
+
+secret() { head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+
+psql_su() { "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -h "$tmp" -p "$db_port" -U postgres "$@"; }
+sql() { psql_su -At -d marketplace -c "$1"; }
+
+# --- the database ------------------------------------------------------------------
+step "starting PostgreSQL ($("$pgbin/postgres" --version | awk '{print $3}')) on a private data directory"
+db_port=$(free_port)
+su_pw=$(secret)
+printf '%s\n' "$su_pw" >"$tmp/pwfile"
+[ ${#as_pg[@]} -eq 0 ] || chown postgres: "$tmp/pwfile"
+"${as_pg[@]}" "$pgbin/initdb" -D "$tmp/data" -U postgres --pwfile="$tmp/pwfile" --auth-local=trust --auth-host=scram-sha-256 \
+  -E UTF8 --no-locale --no-sync >"$tmp/initdb.log" 2>&1 || { tail -n 20 "$tmp/initdb.log"; fail "initdb failed"; }
+rm -f "$tmp/pwfile"
+"${as_pg[@]}" "$pgbin/postgres" -D "$tmp/data" -p "$db_port" -c listen_addresses=127.0.0.1 -c unix_socket_directories="$tmp" \
+  -c fsync=off -c synchronous_commit=off >"$tmp/postgres.log" 2>&1 &
+db_pid=$!
+for _ in $(seq 1 300); do
+  "$pgbin/pg_isready" -q -h "$tmp" -p "$db_port" && break
+  kill -0 "$db_pid" 2>/dev/null || fail "postgres exited during start-up"
+  sleep 0.1
+done
+"$pgbin/pg_isready" -q -h "$tmp" -p "$db_port" || fail "postgres did not come up within 30 s"
+
+shop_pw=$(secret) ro_pw=$(secret)
+psql_su -d postgres <<SQL
+CREATE ROLE shop LOGIN PASSWORD '$shop_pw';
+CREATE ROLE smoke_ro LOGIN PASSWORD '$ro_pw';
+CREATE DATABASE marketplace OWNER shop ENCODING 'UTF8';
+SQL
+# smoke_ro: connect, read every table the shop creates, nothing else.
+psql_su -d marketplace <<SQL
+REVOKE ALL ON DATABASE marketplace FROM PUBLIC;
+GRANT CONNECT ON DATABASE marketplace TO shop, smoke_ro;
+GRANT USAGE ON SCHEMA public TO smoke_ro;
+ALTER DEFAULT PRIVILEGES FOR ROLE shop IN SCHEMA public GRANT SELECT ON TABLES TO smoke_ro;
+SQL
+step "database marketplace on 127.0.0.1:$db_port; roles shop (owner) and smoke_ro (SELECT only)"
+
+shop_dsn="host=127.0.0.1 port=$db_port user=shop password=$shop_pw dbname=marketplace sslmode=disable"
+ro_dsn="postgres://smoke_ro:$ro_pw@127.0.0.1:$db_port/marketplace?sslmode=disable"
+# shellcheck source=live-common.sh
+source .ci/live-common.sh
+
+
+# The read-only role cannot write even if a probe tried.
+if PGPASSWORD="$ro_pw" "$pgbin/psql" -X -q -h 127.0.0.1 -p "$db_port" -U smoke_ro -d marketplace -c 'UPDATE products SET stock = stock + 1' 2>/dev/null; then
+  fail "the smoke_ro role could write to the database"
+fi
+
+# --- 2. writes allowed -------------------------------------------------------------
+orders_before=$(sql "SELECT COUNT(*) FROM orders")
+step "run 2: every suite, SMOKE_ALLOW_WRITES=true"
+SMOKE_ALLOW_WRITES=true run writes 0
+orders_after=$(sql "SELECT COUNT(*) FROM orders")
+[ "$orders_after" -gt "$orders_before" ] || fail "the run with writes allowed placed no order ($orders_before before, $orders_after after)"
+bullets "$out/writes" >"$tmp/rw.txt"
+if grep ' failed ' "$tmp/rw.txt"; then fail "writes run: a bullet failed"; fi
+for id in CHECKOUT-SMOKE.flow CHECKOUT-SMOKE.api-201 CHECKOUT-SMOKE.email PROD-FACTS.prod-facts; do
+  grep -q "^$id passed" "$tmp/rw.txt" || fail "writes run: $id did not pass: $(grep "^$id " "$tmp/rw.txt")"
+done
+while read -r id status reason; do
+  [ "$status" = not_run ] || continue
+  [[ "$reason" == *"destructive specs never run"* ]] ||
+    fail "writes run: $id was not run for another reason than the destructive rule: $reason"
+done <"$tmp/rw.txt"
+step "writes run: $((orders_after - orders_before)) orders placed, confirmations found in the mail log; only destructive-spec bullets not run:"
+grep ' not_run ' "$tmp/rw.txt" | sed 's/^/      /' || true
+
+# --- 3. the database down ----------------------------------------------------------
+step "stopping PostgreSQL"
+stop_db
+step "run 3: prodfacts with the database down (no DSN: the harness cannot reach it either)"
+SMOKE_DB_DSN="" run db-down 1 prodfacts
+doc="$out/db-down/docs/OPS/PROD-FACTS-LAST.md"
+grep -q '^\*\*Status\*\*: ❌ ISSUES DETECTED' "$doc" || fail "PROD-FACTS-LAST.md does not say ISSUES DETECTED: $(grep Status "$doc")"
+grep -Eq '^\| GET /api/health \| ❌ 503 \| [^|]+ \| database: failed' "$doc" ||
+  fail "PROD-FACTS-LAST.md has no ❌ 503 health row with database: failed: $(grep 'GET /api/health' "$doc")"
+bullets "$out/db-down" | grep -q '^PROD-FACTS.prod-facts failed ' || fail "proof.json does not mark PROD-FACTS.prod-facts failed"
+step "database down: $(grep '^| GET /api/health |' "$doc")"
+
+# --- 4. a DSN that cannot be reached -------------------------------------------------
+step "run 4: prodfacts with SMOKE_DB_DSN pointing at the stopped database"
+run dsn-down 1 prodfacts
+reason=$(bullets "$out/dsn-down" | grep '^PROD-FACTS.prod-facts ')
+[[ "$reason" == "PROD-FACTS.prod-facts failed suite setup failed"* ]] || fail "an unreachable DSN did not fail the suite setup: $reason"
+sentence="SMOKE_DB_DSN: cannot reach the PostgreSQL database at 127.0.0.1:$db_port (dial error: dial tcp 127.0.0.1:$db_port: connect: connection refused): check the DSN"
+grep -qF "$sentence" "$out/dsn-down/report.json" || fail "the report of the failed open does not say: $sentence"
+if grep -rlF "$ro_pw" "$out" "$tmp"/*.log; then fail "the read-only role's password reached a file"; fi
+step "unreachable DSN: the open failed with: ${sentence}…"
+
+step "live target on PostgreSQL: all checks passed; documents under $out"
