@@ -16,7 +16,7 @@ import (
 // labelled spec.StopsDB) and asks the health routes; a health that says ok while the
 // database is down is a defect.
 var _ = Describe("Health without a database", func() {
-	It("answers 503 degraded on /health and /healthz while the database is down, and ok again once it is back", facts, spec.Rules("health.db-down-503"), spec.StopsDB, Serial, func(ctx SpecContext) {
+	It("answers 503 degraded on /health and /healthz while the database is down, a 500 without internals elsewhere, and ok again once it is back", facts, spec.Rules("health.db-down-503", "errors.500-no-leak"), spec.StopsDB, Serial, func(ctx SpecContext) {
 		health := func(path string) (*market.Response, market.Health) {
 			var h market.Health
 			resp, err := spec.API().Do(ctx, http.MethodGet, path, nil, nil)
@@ -49,5 +49,15 @@ var _ = Describe("Health without a database", func() {
 			Expect(h.Status).To(Equal("degraded"), "%s status while the database is down", path)
 			Expect(h.Database).To(Equal("failed"), "%s database while it is down", path)
 		}
+		// A route that needs the database fails now: the contract's 500 is one shape,
+		// never a stack trace, never SQL.
+		By("GET /v1/public/products while the database is down")
+		resp, err := spec.API().Do(ctx, http.MethodGet, "/v1/public/products", nil, nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp).To(spec.HaveStatus(500, 503), "the product list while the database is down")
+		if resp.Status == 500 {
+			Expect(resp.Message).To(Equal("Server Error"), "a 500 says only Server Error")
+		}
+		Expect(string(resp.Body)).NotTo(MatchRegexp(`(?i)select |insert |sqlstate|goroutine |\.go:\d+|stack|dial tcp|mysql|postgres|exception`), "the error body leaks internals")
 	})
 })
