@@ -8,7 +8,7 @@ export SMOKE_OUT
 export TESTCONTAINERS_RYUK_DISABLED := true
 
 .DEFAULT_GOAL := help
-.PHONY: help smoke test deps unit mutants lint images containers live bench clean
+.PHONY: help smoke test deps unit mutants lint build binpath images containers live bench clean
 
 help: ## list the targets
 	@awk 'BEGIN{FS=":.*## "} /^[a-z-]+:.*## /{printf "  make %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -17,7 +17,7 @@ smoke: ## run every suite against the target (SMOKE_TARGET, default embedded), w
 	$(GO) run ./cmd/smokeproof run
 	$(GO) run ./cmd/smokeproof coverage --check
 
-test: deps lint images unit smoke mutants containers live ## run every test (images first, so no test skips for a missing image): unit and contract tests, the suites and the kill matrix on embedded and containers, the live target
+test: deps lint images unit smoke mutants binpath containers live ## run every test (images first, so no test skips for a missing image): unit and contract tests, the suites and the kill matrix on embedded and containers, the binary path, the live target
 
 deps: ## install what the tests need (MariaDB, PostgreSQL, Chromium, debootstrap) with apt-get when missing
 	@bash .ci/deps
@@ -38,6 +38,15 @@ lint: ## gofmt, go vet and staticcheck (installed by make deps)
 	  if [ ! -x "$$sc" ]; then echo "lint: staticcheck is missing: run make deps (or go install honnef.co/go/tools/cmd/staticcheck@v0.8.2)"; exit 1; fi; \
 	  "$$sc" ./...
 
+build: ## bin/smokeproof (static) beside bin/ginkgo and the precompiled suites bin/suites/*.test: runs with no Go toolchain
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o bin/smokeproof ./cmd/smokeproof
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o bin/ginkgo github.com/onsi/ginkgo/v2/ginkgo
+	rm -rf bin/suites
+	CGO_ENABLED=0 $(GO) test -trimpath -ldflags='-s -w' -c -o bin/suites/ ./suites/*/
+
+binpath: build ## the suites through bin/smokeproof with go removed from PATH, from a directory outside the source tree
+	SMOKE_BIN_DIR=$(CURDIR)/bin $(GO) test -count=1 -run '^TestBinaryPath$$' ./cmd/smokeproof
+
 containers: ## the suites and the kill matrix against throwaway containers, on MariaDB and on PostgreSQL (after make images)
 	SMOKE_TARGET=containers SMOKE_OUT=$(SMOKE_OUT)/containers $(GO) run ./cmd/smokeproof run
 	SMOKE_TARGET=containers SMOKE_OUT=$(SMOKE_OUT)/containers $(GO) run ./cmd/smokeproof mutants
@@ -50,11 +59,11 @@ live: ## the live target against the shop as its own process on MariaDB and on P
 	bash .ci/live-pg.sh
 	$(GO) test -count=1 ./tests/canary
 
-images: ## build the shop, Mailpit, MariaDB and PostgreSQL images locally (no registry needed)
+images: build ## build the shop, Mailpit, MariaDB, PostgreSQL and smokeproof (bin/ as a container) images locally (no registry needed)
 	bash fixtures/images/build.sh
 
-bench: ## the performance numbers: Go benchmarks and whole-run timings after the build
+bench: images ## the performance numbers: Go benchmarks, whole runs of bin/smokeproof, and Venom side by side on the checkout chain
 	bash .ci/bench
 
-clean: ## remove the output directory
-	rm -rf "$(SMOKE_OUT)"
+clean: ## remove the output directory and bin/
+	rm -rf "$(SMOKE_OUT)" bin

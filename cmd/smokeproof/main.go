@@ -25,11 +25,12 @@ func (e *exitError) Error() string { return e.msg }
 
 // Exit codes (documented in `smokeproof help`).
 const (
-	exitOK      = 0
-	exitFailed  = 1 // a bullet failed, a lint rule broke, a digest did not verify
-	exitUsage   = 2 // bad command line or configuration
-	exitRuntime = 3 // the run could not happen (tool missing, target unreachable, I/O)
-	exitBroken  = 4 // no bullet failed, but one could not be checked (⚠ broken)
+	exitOK       = 0
+	exitFailed   = 1 // a bullet failed, a lint rule broke, a digest did not verify
+	exitUsage    = 2 // bad command line or configuration
+	exitRuntime  = 3 // the run could not happen (tool missing, I/O)
+	exitBroken   = 4 // no bullet failed, but one could not be checked (⚠ broken)
+	exitNotReady = 5 // the target is not ready: site or database not answering, no Docker, image missing, unknown fault switch
 )
 
 func main() {
@@ -57,11 +58,11 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"run", "[--target T] [--label-filter F] [--out DIR] [suite ...]", "run the suites with the pinned Ginkgo and render the documents", cmdRun},
+		{"run", "[--target T] [--label-filter F] [--out DIR] [-p|--procs N] [--shard i/n] [suite ...]", "check the target, run the suites with the pinned Ginkgo (precompiled beside bin/smokeproof, else from source) and render the documents", cmdRun},
 		{"facts", "[--target T] [--out DIR]", "measure the site (health and its database, products API, pages, login redirect, TLS) and write docs/OPS/PROD-FACTS-LAST.md", cmdFacts},
-		{"render", "[--out DIR] [report.json ...]", "render the documents and proof.json again from saved reports", cmdRender},
+		{"render", "[--out DIR] [report.json ...]", "render the documents and proof.json again from saved reports (merging the reports of shards)", cmdRender},
 		{"coverage", "[--check] [--out DIR] [report.json ...]", "print what the run left unproven against the contract; --check exits 1 on any gap", cmdCoverage},
-		{"proof", "[--plan FILE] [--report FILE] [--out DIR] [--history DIR]", "write proof.json and attach each DoD bullet's status and link to the work plan", cmdProof},
+		{"proof", "[--plan FILE] [--report FILE] [--out DIR] [--history DIR]", "write proof.json and attach each DoD bullet's status and link to the work plan (merging the reports of shards)", cmdProof},
 		{"proof", "verify [proof.json]", "re-check the SHA-256 of every evidence and report file proof.json records", cmdProof},
 		{"history", "[--out DIR] [--runs N] DIR", "render docs/TESTS/HISTORY.md and its chart from a folder of earlier runs' proof.json", cmdHistory},
 		{"lint", "[PLAN ...]", "check the work plan's rules: one WIP item, at most 3 NEXT, a DoD on each, dated DONE entries", cmdLint},
@@ -93,5 +94,5 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  smokeproof %-8s %s\n      %s\n", c.name, c.args, c.summary)
 	}
 	fmt.Fprintln(w, "\nEvery command takes --help. Configuration comes from SMOKE_* variables: see docs/running.md.")
-	fmt.Fprintln(w, "\nExit codes: 0 all proven · 1 a bullet failed (❌; or a lint rule, or a digest) · 2 bad usage or configuration · 3 the run could not happen · 4 no bullet failed but one could not be checked (⚠ broken).")
+	fmt.Fprintln(w, "\nExit codes: 0 all proven · 1 a bullet failed (❌; or a lint rule, or a digest) · 2 bad usage or configuration · 3 the run could not happen · 4 no bullet failed but one could not be checked (⚠ broken) · 5 the target is not ready (checked before any suite starts).")
 }

@@ -70,7 +70,13 @@ func cmdMutants(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 	}
 
-	root := config.RepoRoot()
+	if err := preflight(ctx, cfg); err != nil {
+		return err
+	}
+	lay, err := findLayout(config.RepoRoot())
+	if err != nil {
+		return err
+	}
 	work, err := os.MkdirTemp("", "smokeproof-mutants-")
 	if err != nil {
 		return err
@@ -78,20 +84,38 @@ func cmdMutants(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	defer os.RemoveAll(work)
 	start := time.Now()
 
-	// Build each needed suite once; every fault run reuses the binary.
+	// Build each needed suite once (or take the precompiled one beside the executable);
+	// every fault run reuses the binary.
 	suites := map[string]bool{}
 	for _, f := range faults {
 		for _, b := range Guards[f] {
 			suites[suiteOf(b)] = true
 		}
 	}
-	fmt.Fprintf(stdout, "mutants: building %d suite(s)\n", len(suites))
-	for s := range suites {
-		cmd := exec.CommandContext(ctx, "go", "test", "-c", "-o", filepath.Join(work, s+".test"), "./"+suitesDir+"/"+s)
-		cmd.Dir, cmd.Stderr = root, stderr
-		if err := cmd.Run(); err != nil {
-			return &exitError{exitRuntime, fmt.Sprintf("build suite %s: %v", s, err)}
+	bins := map[string]string{}
+	if lay.binary {
+		for s := range suites {
+			if _, err := lay.pick([]string{s}); err != nil {
+				return err
+			}
+			bins[s] = lay.suites[s]
 		}
+	} else {
+		fmt.Fprintf(stdout, "mutants: building %d suite(s)\n", len(suites))
+		for s := range suites {
+			bins[s] = filepath.Join(work, s+".test")
+			cmd := exec.CommandContext(ctx, "go", "test", "-c", "-o", bins[s], "./"+suitesDir+"/"+s)
+			cmd.Dir, cmd.Stderr = lay.dir, stderr
+			if err := cmd.Run(); err != nil {
+				return &exitError{exitRuntime, fmt.Sprintf("build suite %s: %v", s, err)}
+			}
+		}
+	}
+	suiteDir := func(s string) string {
+		if lay.binary {
+			return lay.dir
+		}
+		return filepath.Join(lay.dir, suitesDir, s)
 	}
 
 	// Baseline: without faults every guarded bullet must pass, or a "kill" proves nothing.
@@ -99,7 +123,7 @@ func cmdMutants(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var base []string
 	var specs []report.KillSpec
 	for _, s := range sortedSet(suites) {
-		res, err := runMutant(ctx, cfg, root, work, s, "", "baseline-"+s)
+		res, err := runMutant(ctx, cfg, bins[s], suiteDir(s), work, s, "", "baseline-"+s)
 		if err != nil {
 			return err
 		}
@@ -128,7 +152,7 @@ func cmdMutants(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			var killed []string
 			outcomes := map[string]report.SpecOutcome{}
 			for _, s := range sortedSet(suitesOf) {
-				res, err := runMutant(ctx, cfg, root, work, s, f, f+"-"+s)
+				res, err := runMutant(ctx, cfg, bins[s], suiteDir(s), work, s, f, f+"-"+s)
 				if err != nil {
 					mu.Lock()
 					firstErr = err
@@ -209,9 +233,9 @@ type mutantRun struct {
 	run     *report.Run
 }
 
-// runMutant runs one suite binary with SHOP_FAULTS=fault and returns the checked DoD
-// bullets that failed, with the run model for its specs.
-func runMutant(ctx context.Context, cfg config.Config, root, work, suite, fault, name string) (mutantRun, error) {
+// runMutant runs the suite binary bin in dir with SHOP_FAULTS=fault and returns the
+// checked DoD bullets that failed, with the run model for its specs.
+func runMutant(ctx context.Context, cfg config.Config, bin, dir, work, suite, fault, name string) (mutantRun, error) {
 	out := filepath.Join(work, "runs", name)
 	logPath := filepath.Join(work, name+".log")
 	logf, err := os.Create(logPath)
@@ -220,9 +244,9 @@ func runMutant(ctx context.Context, cfg config.Config, root, work, suite, fault,
 	}
 	defer logf.Close()
 	item := itemOfSuite(suite)
-	cmd := exec.CommandContext(ctx, filepath.Join(work, suite+".test"),
-		"-ginkgo.label-filter=dod: containsAny {"+strings.Join(item, ", ")+"}", "-ginkgo.no-color", "-ginkgo.timeout=10m")
-	cmd.Dir = filepath.Join(root, suitesDir, suite)
+	cmd := exec.CommandContext(ctx, bin,
+		"-ginkgo.label-filter=dod: containsAny {"+strings.Join(item, ", ")+"}", "-ginkgo.no-color", "-ginkgo.timeout=10m", skipUnitTests)
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "SHOP_FAULTS="+fault, "SMOKE_OUT="+out, "SMOKE_TARGET="+cfg.Target, "SMOKE_MAIL_WAIT=2s")
 	cmd.Stdout, cmd.Stderr = logf, logf
 	_ = cmd.Run() // a red run exits non-zero; the report says what failed

@@ -83,6 +83,9 @@ func cmdProof(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if paths, err = mergeShards(outDir, paths, stdout); err != nil {
+		return err
+	}
 	run, err := report.RenderFiles(outDir, paths...)
 	if err != nil {
 		return err

@@ -9,10 +9,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/smokeproof/smokeproof/pkg/config"
 	"github.com/smokeproof/smokeproof/pkg/report"
+	"github.com/smokeproof/smokeproof/pkg/shard"
 )
 
 // suitesDir is where the suites live, relative to the repository root.
@@ -57,13 +59,22 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	filter := fs.String("label-filter", "", "Ginkgo label filter, e.g. 'dod: containsAny {CHECKOUT-SMOKE}'")
 	out := fs.String("out", "", "output directory (default $SMOKE_OUT or out)")
 	procs := fs.Int("procs", 2, "parallel Ginkgo processes per suite")
+	auto := fs.Bool("p", false, "parallel Ginkgo processes per suite, as many as Ginkgo picks for this machine (ginkgo -p)")
+	shardFlag := fs.String("shard", "", "run only share i of n of the specs, e.g. 2/3 (merge the shards' reports with smokeproof proof or render)")
 	gh := fs.String("github", "auto", "GitHub Actions annotations and step summary: auto (when GITHUB_ACTIONS=true), on or off")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: smokeproof run [flags] [suite ...]\n\nRuns the suites (all of suites/ by default, or the named ones) with the pinned Ginkgo CLI,\nthen prints the DoD bullets that did not pass. Flags:")
+		fmt.Fprintln(stderr, "Usage: smokeproof run [flags] [suite ...]\n\nChecks that the target is ready (exit 5 within about 2 s when it is not), runs the suites\n(all by default, or the named ones) with the pinned Ginkgo CLI — the precompiled suites\nbeside the executable after make build, else from the source tree — then prints the DoD\nbullets that did not pass. Flags:")
 		fs.PrintDefaults()
 	}
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	var sh shard.Shard
+	if *shardFlag != "" {
+		var err error
+		if sh, err = shard.Parse(*shardFlag); err != nil {
+			return &exitError{exitUsage, err.Error()}
+		}
 	}
 	cfg, err := loadConfig(map[string]string{"SMOKE_TARGET": *targetName, "SMOKE_OUT": *out})
 	if err != nil {
@@ -73,8 +84,15 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	root := config.RepoRoot()
-	dirs, err := suiteDirs(root, fs.Args())
+	warnIgnored(cfg, stderr)
+	if err := preflight(ctx, cfg); err != nil {
+		return err
+	}
+	lay, err := findLayout(config.RepoRoot())
+	if err != nil {
+		return err
+	}
+	suites, err := lay.pick(fs.Args())
 	if err != nil {
 		return err
 	}
@@ -82,17 +100,44 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := os.RemoveAll(filepath.Join(outDir, "reports")); err != nil {
 		return err
 	}
-	gargs := []string{"tool", "ginkgo", "--keep-going", fmt.Sprintf("--procs=%d", *procs), "--compilers=2", "--poll-progress-after=60s"}
+	gargs := append(slices.Clone(lay.ginkgo[1:]), "--keep-going", "--poll-progress-after=60s")
+	if *auto {
+		gargs = append(gargs, "-p")
+	} else {
+		gargs = append(gargs, fmt.Sprintf("--procs=%d", *procs))
+	}
+	if !lay.binary {
+		gargs = append(gargs, "--compilers=2")
+	}
 	if *filter != "" {
 		gargs = append(gargs, "--label-filter="+*filter)
 	}
 	if fi, err := os.Stdout.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
 		gargs = append(gargs, "--no-color") // a log file, not a terminal
 	}
-	gargs = append(gargs, dirs...)
-	fmt.Fprintf(stdout, "smokeproof: running %d suite(s) against the %s target; output in %s\n", len(dirs), cfg.Target, outDir)
-	cmd := exec.CommandContext(ctx, "go", gargs...)
-	cmd.Dir, cmd.Stdout, cmd.Stderr = root, stdout, stderr
+	gargs = append(gargs, suites...)
+	// TestUnit* functions in a suite package are plain unit tests (make unit runs them;
+	// they may read the source tree): a run of the suites leaves them out.
+	gargs = append(gargs, "--", skipUnitTests)
+	how := "from source"
+	if lay.binary {
+		how = "precompiled"
+	}
+	part := ""
+	if sh.Total > 1 {
+		part = ", shard " + sh.String()
+	}
+	fmt.Fprintf(stdout, "smokeproof: running %d suite(s) (%s%s) against the %s target; output in %s\n", len(suites), how, part, cfg.Target, outDir)
+	cmd := exec.CommandContext(ctx, lay.ginkgo[0], gargs...)
+	cmd.Dir, cmd.Stdout, cmd.Stderr = lay.dir, stdout, stderr
+	cmd.Env = append(lay.env(), "SMOKE_OUT="+outDir)
+	if cfg.Repo != "" && !filepath.IsAbs(cfg.Repo) {
+		// Taken from the repository root by the suites, which may run elsewhere (bin/suites).
+		cmd.Env = append(cmd.Env, "SMOKE_REPO="+filepath.Join(config.RepoRoot(), cfg.Repo))
+	}
+	if sh.Total > 0 {
+		cmd.Env = append(cmd.Env, shard.Env+"="+sh.String())
+	}
 	runErr := cmd.Run()
 	return summarize(outDir, runErr, stdout, ghOn)
 }
@@ -167,30 +212,6 @@ func verdict(run *report.Run, stdout io.Writer) error {
 	return nil
 }
 
-// suiteDirs returns ./suites/<name> for each name, or every suite when none is given.
-func suiteDirs(root string, names []string) ([]string, error) {
-	if len(names) == 0 {
-		entries, err := os.ReadDir(filepath.Join(root, suitesDir))
-		if err != nil {
-			return nil, &exitError{exitRuntime, fmt.Sprintf("no %s/ directory under %s: run smokeproof inside the smokeproof repository", suitesDir, root)}
-		}
-		for _, e := range entries {
-			if e.IsDir() {
-				names = append(names, e.Name())
-			}
-		}
-	}
-	var dirs []string
-	for _, n := range names {
-		n = strings.TrimPrefix(strings.TrimPrefix(n, "./"), suitesDir+"/")
-		if _, err := os.Stat(filepath.Join(root, suitesDir, n)); err != nil {
-			return nil, &exitError{exitUsage, fmt.Sprintf("no suite %q under %s/", n, suitesDir)}
-		}
-		dirs = append(dirs, "./"+suitesDir+"/"+n)
-	}
-	return dirs, nil
-}
-
 func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("render", stderr)
 	out := fs.String("out", "", "output directory (default $SMOKE_OUT or out)")
@@ -212,11 +233,12 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(paths) == 0 {
 		return &exitError{exitUsage, "no reports to render: run the suites first (make smoke) or name report files"}
 	}
-	reports, err := report.ReadReports(paths...)
-	if err != nil {
+	if paths, err = mergeShards(cfg.OutDir(), paths, stdout); err != nil {
 		return err
 	}
-	if err := report.WriteAll(cfg.OutDir(), reports...); err != nil {
+	// RenderFiles records the reports' digests in proof.json, so proof verify can
+	// re-derive every status from them.
+	if _, err := report.RenderFiles(cfg.OutDir(), paths...); err != nil {
 		return err
 	}
 	return summarize(cfg.OutDir(), nil, stdout, false)

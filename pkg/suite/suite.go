@@ -68,6 +68,7 @@ func Run(t *testing.T, itemJSON []byte) {
 	redactor.Add(cfg.Secrets()...)
 
 	gomega.RegisterFailHandler(ginkgo.Fail)
+	runShard(t, name, description)
 	ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
 		started := time.Now().UTC()
 		o, err := target.Open(ctx, cfg, ginkgo.GinkgoWriter)
