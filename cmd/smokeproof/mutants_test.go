@@ -34,7 +34,7 @@ func TestKillMatrixFailsOnSpecWithoutKiller(t *testing.T) {
 	}
 	dir := t.TempDir()
 	var out bytes.Buffer
-	err := writeKillMatrix(&out, dir, rows, specs, time.Second)
+	err := writeKillMatrix(&out, dir, rows, specs, time.Second, false)
 	var ee *exitError
 	if !errors.As(err, &ee) || ee.code != exitFailed {
 		t.Fatalf("writeKillMatrix = %v, want exit %d", err, exitFailed)
@@ -64,13 +64,13 @@ func TestKillMatrixFailsOnSpecWithoutKiller(t *testing.T) {
 		Specs:    map[string]report.SpecOutcome{mail: report.SpecGreen, twice: report.SpecRed},
 	})
 	out.Reset()
-	if err := writeKillMatrix(&out, dir, rows, specs, time.Second); err != nil {
+	if err := writeKillMatrix(&out, dir, rows, specs, time.Second, false); err != nil {
 		t.Errorf("writeKillMatrix with every spec killed = %v\n%s", err, out.String())
 	}
 
 	// The bullet-level check stays: a switch that leaves its bullet green fails too.
 	rows = append(rows, report.KillRow{Fault: "wrong-tax", Expected: []string{"CHECKOUT-SMOKE.api-201"}, Specs: map[string]report.SpecOutcome{mail: report.SpecGreen}})
-	err = writeKillMatrix(&out, dir, rows, specs, time.Second)
+	err = writeKillMatrix(&out, dir, rows, specs, time.Second, false)
 	if !errors.As(err, &ee) || !strings.Contains(ee.msg, "did not turn their bullets red: wrong-tax") {
 		t.Errorf("writeKillMatrix with a weak switch = %v", err)
 	}

@@ -119,6 +119,12 @@ var _ = Describe("Other users' orders and cart items", func() {
 		resp, err = buyer.AddToCart(ctx, first.ID, 101)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(resp).To(spec.HaveStatus(422))
+		By(fmt.Sprintf("refusing more than the stock of %d, counting the 3 already in the cart", stock))
+		Expect(stock-2).To(BeNumerically("<=", 100), "the product's stock %d can be exceeded with one add of at most 100", stock)
+		resp, err = buyer.AddToCart(ctx, first.ID, stock-2)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp).To(spec.HaveStatus(422), "adding %d to the 3 in the cart exceeds the stock of %d", stock-2, stock)
+		Expect(resp.Errors).To(HaveKey("quantity"))
 
 		path := fmt.Sprintf("/v1/cart/items/%d", cart.Items[0].ID)
 		By("changing its own item")
