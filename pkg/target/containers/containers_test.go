@@ -30,7 +30,8 @@ func TestOpenRejectsBadOptionsBeforeTouchingDocker(t *testing.T) {
 	}{
 		{"port", containers.Options{AppPort: 70000}, "SMOKE_APP_PORT=70000 is not a port"},
 		{"health", containers.Options{AppHealth: "api/health"}, `SMOKE_APP_HEALTH="api/health" is not a path`},
-		{"fault", containers.Options{Faults: "no-such-fault"}, "no-such-fault"},
+		// An unknown fault switch is refused by smokeproof run's checks before any
+		// target opens (the driver does not know the reference shop's switches).
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("DOCKER_HOST", "unix:///nonexistent.sock") // must not get that far
