@@ -292,12 +292,15 @@ var volatile = []*regexp.Regexp{
 	regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?( UTC)?`),
 	regexp.MustCompile(`[0-9a-f]{64}`),
 	regexp.MustCompile(`[0-9a-f]{8,}`),
-	regexp.MustCompile(`[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+`),
+	regexp.MustCompile(`[A-Za-z0-9._+-]+(@|%40)[A-Za-z0-9.-]+`),
 	regexp.MustCompile(`127\.0\.0\.1:\d+`),
 	regexp.MustCompile(`\d+(\.\d+)? ?(ns|µs|ms|s|m)\b`),
 	regexp.MustCompile(`"(ms|millis|duration_ms|run_ms|seconds)": \d+(\.\d+)?`),
 	// the row ids a query was run with: each shard's database has its own history
 	regexp.MustCompile("with (`\\d+`(, )?)+"),
+	// ids the target handed out (users, orders, products, cart items), in bodies and paths
+	regexp.MustCompile(`"(\w+_)?id": ?\d+`),
+	regexp.MustCompile(`/(orders|products|items|users)/\d+`),
 }
 
 // outputs reads every document and proof.json under dir with volatile values masked.
