@@ -205,6 +205,42 @@ func TestBinaryPath(t *testing.T) {
 		}
 	})
 
+	// Every outcome end to end, each with its exit code: ❌ 1, ⚠ 4, ⏸ 0.
+	t.Run("outcomes and their exit codes", func(t *testing.T) {
+		statusOf := func(dir string) string {
+			data, err := os.ReadFile(filepath.Join(dir, "proof.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(data)
+		}
+		noBrowser := "PATH=" + t.TempDir() // nothing on it: no Chromium, and bin/ needs no other tool
+
+		failed := filepath.Join(work, "out-failed")
+		text, code, _ := binRun(t, exe, work, []string{"SHOP_FAULTS=wrong-tax"}, "run", "--out", failed, "checkout")
+		if code != exitFailed || !strings.Contains(statusOf(failed), `"status": "failed"`) {
+			t.Errorf("a fault switch: exit %d, want %d with a failed bullet:\n%s", code, exitFailed, tail(text, 20))
+		}
+
+		filtered := filepath.Join(work, "out-filtered")
+		text, code, _ = binRun(t, exe, work, nil, "run", "--out", filtered, "--label-filter", "dod: containsAny {NO-SUCH-ITEM}", "catalog")
+		if code != exitOK || !strings.Contains(statusOf(filtered), `"status": "not_run"`) {
+			t.Errorf("everything filtered: exit %d, want %d with the bullets not run:\n%s", code, exitOK, tail(text, 20))
+		}
+
+		broken := filepath.Join(work, "out-broken")
+		text, code, _ = binRun(t, exe, work, []string{noBrowser, "SMOKE_BROWSER=require"}, "run", "--out", broken, "--label-filter", "browser", "permissions")
+		if code != exitBroken || !strings.Contains(statusOf(broken), `"status": "broken"`) {
+			t.Errorf("no Chromium under SMOKE_BROWSER=require: exit %d, want %d with a broken bullet:\n%s", code, exitBroken, tail(text, 20))
+		}
+
+		auto := filepath.Join(work, "out-auto")
+		text, code, _ = binRun(t, exe, work, []string{noBrowser, "SMOKE_BROWSER=auto"}, "run", "--out", auto, "--label-filter", "browser", "permissions")
+		if code != exitOK || !strings.Contains(strings.ToLower(tail(text, 3)), "chromium") {
+			t.Errorf("no Chromium under SMOKE_BROWSER=auto: exit %d, want %d and an install hint last:\n%s", code, exitOK, tail(text, 20))
+		}
+	})
+
 	t.Run("an unknown fault switch fails fast", func(t *testing.T) {
 		text, code, took := binRun(t, exe, work, []string{"SHOP_FAULTS=nope"}, "run", "--out", out)
 		if code != exitNotReady || !strings.Contains(text, "SHOP_FAULTS") || took > 2*time.Second {

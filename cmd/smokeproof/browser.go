@@ -14,7 +14,14 @@ import (
 func browserHint(run *report.Run, w io.Writer) {
 	for _, it := range run.Items {
 		for _, b := range it.Bullets {
-			if b.Status == report.NotRun && strings.Contains(b.Reason, browser.NotFoundReason) {
+			if b.Status != report.NotRun {
+				continue
+			}
+			missing := strings.Contains(b.Reason, browser.NotFoundReason)
+			for _, s := range b.Specs {
+				missing = missing || strings.Contains(s.Reason, browser.NotFoundReason)
+			}
+			if missing {
 				fmt.Fprintf(w, "\nsmokeproof: ⏸ %s was not run: %s; %s\n", b.Bullet.ID(), browser.NotFoundReason, browser.InstallHint)
 				return
 			}
