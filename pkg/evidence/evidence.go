@@ -56,6 +56,10 @@ type HTTP struct {
 	ResponseBody  string  `json:"response_body,omitempty"` // redacted, shortened
 	ResponseBytes int     `json:"response_bytes"`
 	Error         string  `json:"error,omitempty"` // transport error, if the call never got a status
+	// Degraded marks an exchange made while the harness had taken a dependency of the
+	// target away (its database): it shows the app under failure, so the contract
+	// coverage does not count it as the route's normal answer.
+	Degraded bool `json:"degraded,omitempty"`
 	// CallerClass is the caller's class in the contract's terms (one of the Class*
 	// constants); empty in evidence recorded before classes existed.
 	CallerClass string `json:"caller_class,omitempty"`

@@ -19,8 +19,14 @@ import (
 	"github.com/smokeproof/smokeproof/pkg/target"
 )
 
-// Record redacts rec and attaches it to the running spec's report.
+// Record redacts rec and attaches it to the running spec's report. An exchange made
+// while the target's database is taken away (StopDatabase) is marked degraded.
 func Record(rec evidence.Record) {
+	if rec.HTTP != nil && outage.Load() {
+		h := *rec.HTTP
+		h.Degraded = true
+		rec.HTTP = &h
+	}
 	ginkgo.AddReportEntry(evidence.EntryName, state.redactor.Record(rec), ginkgo.ReportEntryVisibilityNever)
 }
 

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
@@ -66,5 +67,12 @@ func StopDatabase(ctx context.Context) {
 	if err := db.Stop(ctx); err != nil {
 		ginkgo.Fail("take the database away: " + err.Error())
 	}
-	ginkgo.DeferCleanup(func(ctx context.Context) error { return db.Start(ctx) })
+	outage.Store(true)
+	ginkgo.DeferCleanup(func(ctx context.Context) error {
+		outage.Store(false)
+		return db.Start(ctx)
+	})
 }
+
+// outage is true while StopDatabase has the target's database away.
+var outage atomic.Bool
