@@ -359,7 +359,7 @@ var _ = Describe("Schema", func() {
 			Expect(links).To(HaveKey(want), "the schema has the foreign key %s", want)
 		}
 		rule := links["order_items.product_id→products.id"]
-		if rule == "" {
+		if rule == "" || rule == "NULL" {
 			spec.Note("the database hides the delete rule of order_items.product_id from this user; the 409 spec shows the lines are kept")
 		} else {
 			Expect(rule).To(BeElementOf("RESTRICT", "NO ACTION"), "order_items.product_id → products never deletes order history (order-items.restrict: the 409 spec)")
