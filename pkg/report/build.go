@@ -272,6 +272,9 @@ func resolveReasons(sr *suiteRun, merged evidence.RunFacts) {
 		}
 		if ex, ok := exclusionOf(s.Labels, facts.Excluded); ok {
 			s.Reason = "not run on this target: " + ex.Reason
+			if strings.HasPrefix(ex.Reason, NotApplicable) {
+				s.Reason = ex.Reason // what the target cannot do at all: neither proves nor blocks
+			}
 			continue
 		}
 		switch {

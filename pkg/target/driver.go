@@ -140,6 +140,12 @@ func Exclusions(cfg config.Config) ([]evidence.Exclusion, error) {
 		return nil, err
 	}
 	var ex []evidence.Exclusion
+	// First: a spec that takes the database away matches this before "destructive".
+	// It is not applicable where the harness cannot do it at all (a live site): it
+	// neither proves nor blocks its bullet there, as TLS on plain http.
+	if !caps.StopDB {
+		ex = append(ex, evidence.Exclusion{Label: "stop-db", Reason: "not applicable: the harness cannot take this target's database away (it does so on embedded and containers)"})
+	}
 	if !caps.Writes {
 		ex = append(ex, evidence.Exclusion{Label: "writes", Reason: "writes not allowed on this target (set SMOKE_ALLOW_WRITES=true to run them as the smoke accounts)"})
 	}
@@ -153,9 +159,6 @@ func Exclusions(cfg config.Config) ([]evidence.Exclusion, error) {
 		if cfg.Mail == "none" {
 			ex = append(ex, evidence.Exclusion{Label: "mail", Reason: "no mail source on this target (set SMOKE_MAIL)"})
 		}
-	}
-	if !caps.StopDB {
-		ex = append(ex, evidence.Exclusion{Label: "stop-db", Reason: "the harness cannot take this target's database away"})
 	}
 	switch {
 	case !cfg.BrowserOn():
