@@ -356,7 +356,7 @@ var _ = Describe("Schema", func() {
 		Expect(err).NotTo(HaveOccurred())
 		var names []string
 		for i := range tables.Values {
-			names = append(names, tables.Get(i, "TABLE_NAME"))
+			names = append(names, tables.Get(i, "tname"))
 		}
 		Expect(names).To(ContainElements("users", "producers", "products", "cart_items", "orders", "order_items", "personal_access_tokens", "notifications", "order_notifications"))
 
@@ -400,5 +400,5 @@ func tablesQuery() string {
 	if dbdsn.IsPostgres(spec.T().DB) {
 		schema = "current_schema()"
 	}
-	return "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + schema + " AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME"
+	return "SELECT TABLE_NAME AS tname FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + schema + " AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1"
 }
