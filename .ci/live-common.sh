@@ -36,6 +36,9 @@ account() {
   done
 } >"$tmp/accounts.env"
 
+# The app's route list, as a team would export it (php artisan route:list --json).
+"$tmp/shop" routes --json >"$tmp/routes.json" || fail "shop routes --json failed"
+export SMOKE_APP_ROUTES="$tmp/routes.json"
 export SMOKE_TARGET=live SMOKE_BASE_URL="http://127.0.0.1:$shop_port" SMOKE_ACCOUNTS="$tmp/accounts.env" \
   SMOKE_MAIL="laravel-log:$mail_log" SMOKE_DB_DSN="$ro_dsn"
 unset SMOKE_ALLOW_WRITES SMOKE_API_URL SMOKE_WEB_URL SHOP_FAULTS
