@@ -25,6 +25,8 @@ var _ = Describe("The app's own route list", func() {
 		Expect(guarded).NotTo(BeEmpty(), "the app lists no route behind auth:* middleware")
 		spec.Note("%d routes in the app's list, %d behind auth:* middleware", len(appRoutes), len(guarded))
 		api := spec.API()
+		var probed int
+		var held []string
 		for _, r := range guarded {
 			path := r.ProbePath()
 			if !strings.HasPrefix(path, contract.APIPrefix+"/") {
@@ -32,8 +34,17 @@ var _ = Describe("The app's own route list", func() {
 			}
 			By(r.ProbeMethod() + " " + path + " as an anonymous caller")
 			resp, err := api.Do(ctx, r.ProbeMethod(), strings.TrimPrefix(path, contract.APIPrefix), nil, nil)
+			if resp == nil && spec.T().Caps.Guarded {
+				held = append(held, r.String()) // a production site: the client sends no unsafe method without writes allowed
+				continue
+			}
 			Expect(err).NotTo(HaveOccurred())
 			Expect(resp).To(spec.HaveStatus(401), "%s is behind %v", r, r.Middleware)
+			probed++
+		}
+		Expect(probed).To(BeNumerically(">", 0), "no route behind auth middleware could be probed")
+		if len(held) > 0 {
+			spec.Note("not probed on this site (unsafe methods are held back while writes are not allowed): %s", strings.Join(held, ", "))
 		}
 	})
 })
