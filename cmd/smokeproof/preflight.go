@@ -17,6 +17,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/smokeproof/smokeproof/pkg/dbdsn"
+
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/smokeproof/smokeproof/pkg/config"
@@ -226,6 +228,13 @@ func checkLive(ctx context.Context, cfg config.Config) []error {
 
 // checkDSN connects with the DSN and pings the database.
 func checkDSN(ctx context.Context, dsn string) error {
+	if dbdsn.KindOf(dsn) == dbdsn.Postgres {
+		db, _, err := dbdsn.Open(ctx, dsn, dbdsn.Options{Setting: "SMOKE_DB_DSN", ReadOnly: true, PingTimeout: preflightTimeout})
+		if err != nil {
+			return err
+		}
+		return db.Close()
+	}
 	mc, err := mysql.ParseDSN(dsn)
 	if err != nil {
 		return errors.New("SMOKE_DB_DSN is not a valid DSN: write it as user:password@tcp(host:3306)/name")
