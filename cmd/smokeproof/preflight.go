@@ -17,10 +17,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/smokeproof/smokeproof/pkg/dbdsn"
-
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/smokeproof/smokeproof/pkg/dbdsn"
 	"github.com/smokeproof/smokeproof/pkg/config"
 	"github.com/smokeproof/smokeproof/pkg/mailbox"
 )
