@@ -19,8 +19,8 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
-	"github.com/smokeproof/smokeproof/pkg/dbdsn"
 	"github.com/smokeproof/smokeproof/pkg/config"
+	"github.com/smokeproof/smokeproof/pkg/dbdsn"
 	"github.com/smokeproof/smokeproof/pkg/mailbox"
 )
 
