@@ -26,9 +26,9 @@ func cmdCoverage(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	paths := fs.Args()
-	if len(paths) == 0 {
-		paths, _ = filepath.Glob(filepath.Join(cfg.OutDir(), "reports", "*.json"))
+	paths, err := reportPaths(fs.Args(), cfg, "read")
+	if err != nil {
+		return err
 	}
 	if len(paths) == 0 {
 		return &exitError{exitUsage, "no reports to read: run the suites first (make smoke) or name report files"}

@@ -226,9 +226,9 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	paths := fs.Args()
-	if len(paths) == 0 {
-		paths, _ = filepath.Glob(filepath.Join(cfg.OutDir(), "reports", "*.json"))
+	paths, err := reportPaths(fs.Args(), cfg, "render")
+	if err != nil {
+		return err
 	}
 	if len(paths) == 0 {
 		return &exitError{exitUsage, "no reports to render: run the suites first (make smoke) or name report files"}
@@ -272,4 +272,17 @@ func cmdFacts(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	return cmdRun(ctx, append(args, "prodfacts"), stdout, stderr)
+}
+
+// reportPaths returns the report files named on the command line, else every report
+// under <out>/reports; none is a usage error saying how to get some.
+func reportPaths(args []string, cfg config.Config, verb string) ([]string, error) {
+	paths := args
+	if len(paths) == 0 {
+		paths, _ = filepath.Glob(filepath.Join(cfg.OutDir(), "reports", "*.json"))
+	}
+	if len(paths) == 0 {
+		return nil, &exitError{exitUsage, "no reports to " + verb + ": run the suites first (make smoke) or name report files"}
+	}
+	return paths, nil
 }
