@@ -123,13 +123,19 @@ func cmdMutants(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fmt.Fprintf(stdout, "mutants: baseline run without faults (%s target)\n", cfg.Target)
 	var base []string
 	var specs []report.KillSpec
-	for _, s := range sortedSet(suites) {
-		res, err := runMutant(ctx, cfg, bins[s], suiteDir(s), work, s, "", "baseline-"+s)
-		if err != nil {
-			return err
+	err = withTarget(ctx, cfg, "", work, func(handoff string) error {
+		for _, s := range sortedSet(suites) {
+			res, err := runMutant(ctx, cfg, bins[s], suiteDir(s), work, s, "", "baseline-"+s, handoff)
+			if err != nil {
+				return err
+			}
+			base = append(base, res.bullets...)
+			specs = append(specs, report.KillSpecs(res.run)...)
 		}
-		base = append(base, res.bullets...)
-		specs = append(specs, report.KillSpecs(res.run)...)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if len(base) > 0 {
 		return &exitError{exitFailed, fmt.Sprintf("the baseline run without faults already fails %s: fix that first (logs in %s)", strings.Join(base, ", "), work)}
@@ -152,18 +158,24 @@ func cmdMutants(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			}
 			var killed []string
 			outcomes := map[string]report.SpecOutcome{}
-			for _, s := range sortedSet(suitesOf) {
-				res, err := runMutant(ctx, cfg, bins[s], suiteDir(s), work, s, f, f+"-"+s)
-				if err != nil {
-					mu.Lock()
-					firstErr = err
-					mu.Unlock()
-					return
+			err := withTarget(ctx, cfg, f, work, func(handoff string) error {
+				for _, s := range sortedSet(suitesOf) {
+					res, err := runMutant(ctx, cfg, bins[s], suiteDir(s), work, s, f, f+"-"+s, handoff)
+					if err != nil {
+						return err
+					}
+					killed = append(killed, res.bullets...)
+					for name, o := range report.SpecOutcomes(res.run) {
+						outcomes[name] = o
+					}
 				}
-				killed = append(killed, res.bullets...)
-				for name, o := range report.SpecOutcomes(res.run) {
-					outcomes[name] = o
-				}
+				return nil
+			})
+			if err != nil {
+				mu.Lock()
+				firstErr = err
+				mu.Unlock()
+				return
 			}
 			sort.Strings(killed)
 			rows[i] = report.KillRow{Fault: f, Killed: killed, Expected: Guards[f], Specs: outcomes}
@@ -239,9 +251,33 @@ type mutantRun struct {
 	run     *report.Run
 }
 
-// runMutant runs the suite binary bin in dir with SHOP_FAULTS=fault and returns the
-// checked DoD bullets that failed, with the run model for its specs.
-func runMutant(ctx context.Context, cfg config.Config, bin, dir, work, suite, fault, name string) (mutantRun, error) {
+// withTarget opens the target with SHOP_FAULTS=fault once for every suite of one
+// fault pass and calls f with the entry that hands it to them. The target's progress
+// goes to a log file in work.
+func withTarget(ctx context.Context, cfg config.Config, fault, work string, f func(handoff string) error) error {
+	name := fault
+	if name == "" {
+		name = "baseline"
+	}
+	logPath := filepath.Join(work, name+"-target.log")
+	logf, err := os.Create(logPath)
+	if err != nil {
+		return err
+	}
+	defer logf.Close()
+	cfg.Faults = fault
+	handoff, closeTarget, err := openTarget(ctx, cfg, logf)
+	defer closeTarget()
+	if err != nil {
+		return fmt.Errorf("SHOP_FAULTS=%q: %w", fault, err)
+	}
+	return f(handoff)
+}
+
+// runMutant runs the suite binary bin in dir with SHOP_FAULTS=fault, against the target
+// handed over by handoff, and returns the checked DoD bullets that failed, with the run
+// model for its specs.
+func runMutant(ctx context.Context, cfg config.Config, bin, dir, work, suite, fault, name, handoff string) (mutantRun, error) {
 	out := filepath.Join(work, "runs", name)
 	logPath := filepath.Join(work, name+".log")
 	logf, err := os.Create(logPath)
@@ -253,7 +289,7 @@ func runMutant(ctx context.Context, cfg config.Config, bin, dir, work, suite, fa
 	cmd := exec.CommandContext(ctx, bin,
 		"-ginkgo.label-filter=dod: containsAny {"+strings.Join(item, ", ")+"}", "-ginkgo.no-color", "-ginkgo.timeout=10m", skipUnitTests)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "SHOP_FAULTS="+fault, "SMOKE_OUT="+out, "SMOKE_TARGET="+cfg.Target, "SMOKE_MAIL_WAIT=2s")
+	cmd.Env = append(os.Environ(), "SHOP_FAULTS="+fault, "SMOKE_OUT="+out, "SMOKE_TARGET="+cfg.Target, "SMOKE_MAIL_WAIT=2s", handoff)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	_ = cmd.Run() // a red run exits non-zero; the report says what failed
 	paths, _ := filepath.Glob(filepath.Join(out, "reports", "*.json"))

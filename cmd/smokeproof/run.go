@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/smokeproof/smokeproof/pkg/config"
 	"github.com/smokeproof/smokeproof/pkg/report"
@@ -127,10 +128,19 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if sh.Total > 1 {
 		part = ", shard " + sh.String()
 	}
+	handoff, closeTarget, err := openTarget(ctx, cfg, stderr)
+	defer closeTarget()
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "smokeproof: running %d suite(s) (%s%s) against the %s target; output in %s\n", len(suites), how, part, cfg.Target, outDir)
 	cmd := exec.CommandContext(ctx, lay.ginkgo[0], gargs...)
 	cmd.Dir, cmd.Stdout, cmd.Stderr = lay.dir, stdout, stderr
-	cmd.Env = append(lay.env(), "SMOKE_OUT="+outDir)
+	// On SIGINT Ginkgo gets to interrupt the suites and write their reports; the target
+	// is torn down after it returns (closeTarget).
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = time.Minute
+	cmd.Env = append(lay.env(), "SMOKE_OUT="+outDir, handoff)
 	if cfg.Repo != "" && !filepath.IsAbs(cfg.Repo) {
 		// Taken from the repository root by the suites, which may run elsewhere (bin/suites).
 		cmd.Env = append(cmd.Env, "SMOKE_REPO="+filepath.Join(config.RepoRoot(), cfg.Repo))

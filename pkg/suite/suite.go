@@ -16,6 +16,7 @@
 package suite
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -71,14 +72,12 @@ func Run(t *testing.T, itemJSON []byte) {
 	runShard(t, name, description)
 	ginkgo.SynchronizedBeforeSuite(func(ctx ginkgo.SpecContext) []byte {
 		started := time.Now().UTC()
-		o, err := target.Open(ctx, cfg, ginkgo.GinkgoWriter)
-		ginkgo.DeferCleanup(o.Stop)
+		e, db, err := openOrAttach(ctx, cfg)
 		if err != nil {
 			// One sentence, as the user should read it: no gomega dump around it.
-			ginkgo.Fail(fmt.Sprintf("smokeproof could not open the %s target: %v", cfg.Target, err))
+			ginkgo.Fail(err.Error())
 		}
-		database = o.Database
-		e := o.Endpoints
+		database = db
 		e.Facts.Harness = config.Harness()
 		e.Facts.Started = started
 		e.Facts.Excluded = excluded
@@ -124,6 +123,25 @@ func Run(t *testing.T, itemJSON []byte) {
 		}
 	})
 	ginkgo.RunSpecs(t, description, suiteConfig, reporterConfig)
+}
+
+// openOrAttach takes the target smokeproof run handed over (HandoffEnv), or opens the
+// configured one in this process and stops it when the suite ends (a suite run straight
+// through Ginkgo).
+func openOrAttach(ctx context.Context, cfg config.Config) (target.Endpoints, target.Database, error) {
+	if url := os.Getenv(target.HandoffEnv); url != "" {
+		e, db, err := target.FetchHandoff(ctx, url)
+		if err == nil && e.Kind != cfg.Target {
+			err = fmt.Errorf("smokeproof run handed over the %s target, but this suite is configured for %s: unset %s or SMOKE_TARGET", e.Kind, cfg.Target, target.HandoffEnv)
+		}
+		return e, db, err
+	}
+	o, err := target.Open(ctx, cfg, ginkgo.GinkgoWriter)
+	ginkgo.DeferCleanup(o.Stop)
+	if err != nil {
+		return o.Endpoints, nil, fmt.Errorf("smokeproof could not open the %s target: %w", cfg.Target, err)
+	}
+	return o.Endpoints, o.Database, nil
 }
 
 // database is process 1's handle on the target's database, for spec.StopDatabase.

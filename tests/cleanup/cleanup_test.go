@@ -83,42 +83,70 @@ func TestNothingLeftBehind(t *testing.T) {
 	})
 
 	t.Run("interrupted run", func(t *testing.T) {
-		var buf bytes.Buffer
-		cmd := suite(bin, root, t.TempDir())
-		cmd.Stdout, cmd.Stderr = &buf, &buf
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		// Wait until the app container is up: then the suite is in the middle of its run.
-		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-		defer cancel()
-		for {
-			b, _ := exec.Command("docker", "ps", "-q", "--filter", "label=org.testcontainers=true").Output()
-			if len(strings.Fields(string(b))) >= 3 {
-				break
-			}
-			if ctx.Err() != nil {
-				cmd.Process.Kill()
-				t.Fatalf("the containers never came up\n%s", tail(buf.Bytes()))
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		time.Sleep(500 * time.Millisecond)
-		if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(90 * time.Second):
-			cmd.Process.Kill()
-			t.Fatalf("the interrupted run did not stop within 90 s\n%s", tail(buf.Bytes()))
-		}
-		if l := leftovers(t); l != "" {
-			t.Fatalf("left behind after SIGINT: %s\n%s", l, tail(buf.Bytes()))
-		}
+		interrupt(t, suite(bin, root, t.TempDir()))
 	})
+
+	// smokeproof run opens the containers once in its own process and hands them to the
+	// suites: an interrupted run must remove them too.
+	t.Run("interrupted smokeproof run", func(t *testing.T) {
+		dir := t.TempDir()
+		for pkg, out := range map[string]string{"./cmd/smokeproof": "smokeproof", "github.com/onsi/ginkgo/v2/ginkgo": "ginkgo"} {
+			build := exec.Command("go", "build", "-o", filepath.Join(dir, out), pkg)
+			build.Dir = root
+			if b, err := build.CombinedOutput(); err != nil {
+				t.Fatalf("build %s: %v\n%s", pkg, err, b)
+			}
+		}
+		if err := os.MkdirAll(filepath.Join(dir, "suites"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Link(bin, filepath.Join(dir, "suites", "checkout.test")); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(filepath.Join(dir, "smokeproof"), "run", "--target", "containers", "--out", t.TempDir(), "checkout")
+		cmd.Env = append(os.Environ(), "TESTCONTAINERS_RYUK_DISABLED=true", "SMOKE_MAIL_WAIT=2s")
+		interrupt(t, cmd)
+	})
+}
+
+// interrupt starts cmd, sends it SIGINT once the three containers are up, and fails
+// when anything of the run is left behind.
+func interrupt(t *testing.T, cmd *exec.Cmd) {
+	t.Helper()
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until the app container is up: then the suite is in the middle of its run.
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	for {
+		b, _ := exec.Command("docker", "ps", "-q", "--filter", "label=org.testcontainers=true").Output()
+		if len(strings.Fields(string(b))) >= 3 {
+			break
+		}
+		if ctx.Err() != nil {
+			cmd.Process.Kill()
+			t.Fatalf("the containers never came up\n%s", tail(buf.Bytes()))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(90 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("the interrupted run did not stop within 90 s\n%s", tail(buf.Bytes()))
+	}
+	if l := leftovers(t); l != "" {
+		t.Fatalf("left behind after SIGINT: %s\n%s", l, tail(buf.Bytes()))
+	}
 }
 
 func tail(b []byte) string {
