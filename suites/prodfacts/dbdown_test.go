@@ -55,11 +55,11 @@ var _ = Describe("Health without a database", func() {
 		By("GET /v1/public/products while the database is down")
 		// A database that stops answering (a paused container) can hold the query until
 		// the app's own database timeout; the 500's shape is checked when it answers.
-		lctx, cancel := context.WithTimeout(ctx, 4*time.Second)
+		lctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		defer cancel()
 		resp, err := spec.API().Do(lctx, http.MethodGet, "/v1/public/products", nil, nil)
 		if resp == nil {
-			spec.Note("GET /v1/public/products did not answer within 4 s while the database was away (%v): the app waits on its database; the 500's shape is not shown on this target", err)
+			spec.Note("GET /v1/public/products did not answer within 2 s while the database was away (%v): the app waits on its database; the 500's shape is not shown on this target", err)
 			return
 		}
 		Expect(resp).To(spec.HaveStatus(500, 503), "the product list while the database is down")
