@@ -16,6 +16,7 @@ import (
 	"github.com/smokeproof/smokeproof/pkg/config"
 	"github.com/smokeproof/smokeproof/pkg/dod"
 	"github.com/smokeproof/smokeproof/pkg/report"
+	"github.com/smokeproof/smokeproof/pkg/target"
 )
 
 // guards maps every fault switch the item declarations name (suites/*/item.json,
@@ -123,7 +124,9 @@ func cmdMutants(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fmt.Fprintf(stdout, "mutants: baseline run without faults (%s target)\n", cfg.Target)
 	var base []string
 	var specs []report.KillSpec
-	err = withTarget(ctx, cfg, "", work, func(handoff string) error {
+	targets := newPools(ctx, cfg, work, max(1, *workers))
+	defer targets.stop()
+	err = withTarget(targets, "", func(handoff string) error {
 		for _, s := range sortedSet(suites) {
 			res, err := runMutant(ctx, cfg, bins[s], suiteDir(s), work, s, "", "baseline-"+s, handoff)
 			if err != nil {
@@ -158,7 +161,7 @@ func cmdMutants(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			}
 			var killed []string
 			outcomes := map[string]report.SpecOutcome{}
-			err := withTarget(ctx, cfg, f, work, func(handoff string) error {
+			err := withTarget(targets, f, func(handoff string) error {
 				for _, s := range sortedSet(suitesOf) {
 					res, err := runMutant(ctx, cfg, bins[s], suiteDir(s), work, s, f, f+"-"+s, handoff)
 					if err != nil {
@@ -251,22 +254,78 @@ type mutantRun struct {
 	run     *report.Run
 }
 
-// withTarget opens the target with SHOP_FAULTS=fault once for every suite of one
-// fault pass and calls f with the entry that hands it to them. The target's progress
-// goes to a log file in work.
-func withTarget(ctx context.Context, cfg config.Config, fault, work string, f func(handoff string) error) error {
-	name := fault
-	if name == "" {
-		name = "baseline"
+// pools hands each concurrent fault pass a target.Pool of its own: at most n are
+// opened, lazily, each logging its progress to a file in work; a pool goes back after
+// its pass, so the containers' database server and mail catcher serve pass after pass.
+type pools struct {
+	ctx   context.Context
+	cfg   config.Config
+	work  string
+	free  chan target.Pool
+	mu    sync.Mutex
+	all   []target.Pool
+	logs  []*os.File
+	slots int // pools opened or opening
+	n     int
+}
+
+func newPools(ctx context.Context, cfg config.Config, work string, n int) *pools {
+	return &pools{ctx: ctx, cfg: cfg, work: work, free: make(chan target.Pool, n), n: n}
+}
+
+func (p *pools) get() (target.Pool, error) {
+	select {
+	case pl := <-p.free:
+		return pl, nil
+	default:
 	}
-	logPath := filepath.Join(work, name+"-target.log")
-	logf, err := os.Create(logPath)
+	p.mu.Lock()
+	if p.slots >= p.n {
+		p.mu.Unlock()
+		return <-p.free, nil
+	}
+	p.slots++ // taken while the pool opens (the pools open in parallel)
+	n := p.slots
+	p.mu.Unlock()
+	logf, err := os.Create(filepath.Join(p.work, fmt.Sprintf("target-%d.log", n)))
+	if err != nil {
+		return nil, err
+	}
+	pl, err := target.OpenPool(p.ctx, p.cfg, logf)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.logs = append(p.logs, logf)
+	p.all = append(p.all, pl) // torn down by stop, also when it failed
+	if err != nil {
+		p.slots-- // not counted, so no pass waits for it
+		return nil, &exitError{exitNotReady, fmt.Sprintf("the %s target could not be opened: %v (log: %s)", p.cfg.Target, err, logf.Name())}
+	}
+	return pl, nil
+}
+
+func (p *pools) put(pl target.Pool) { p.free <- pl }
+
+// stop tears every pool down.
+func (p *pools) stop() {
+	for _, pl := range p.all {
+		pl.Stop()
+	}
+	for _, f := range p.logs {
+		f.Close()
+	}
+}
+
+// withTarget opens the target with SHOP_FAULTS=fault from a pool, once for every suite
+// of one fault pass, and calls f with the entry that hands it to them.
+func withTarget(p *pools, fault string, f func(handoff string) error) error {
+	pl, err := p.get()
 	if err != nil {
 		return err
 	}
-	defer logf.Close()
-	cfg.Faults = fault
-	handoff, closeTarget, err := openTarget(ctx, cfg, logf)
+	defer p.put(pl)
+	handoff, closeTarget, err := serveTarget(p.cfg.Target, io.Discard, func(io.Writer) (*target.Opened, error) {
+		return pl.Open(p.ctx, fault)
+	})
 	defer closeTarget()
 	if err != nil {
 		return fmt.Errorf("SHOP_FAULTS=%q: %w", fault, err)

@@ -30,15 +30,22 @@ type opened struct {
 // processes need to attach. A target that cannot be opened is "not ready" (exit 5).
 // close is never nil and tears everything down; call it also on error.
 func openTarget(ctx context.Context, cfg config.Config, w io.Writer) (env string, close func(), err error) {
-	t0 := time.Now()
 	fmt.Fprintf(w, "smokeproof: opening the %s target once for the run\n", cfg.Target)
+	return serveTarget(cfg.Target, w, func(progress io.Writer) (*target.Opened, error) {
+		return target.Open(ctx, cfg, progress)
+	})
+}
+
+// serveTarget opens a target with open and serves it to the suites (see openTarget).
+func serveTarget(kind string, w io.Writer, open func(progress io.Writer) (*target.Opened, error)) (env string, close func(), err error) {
+	t0 := time.Now()
 	pw, flush := prefixed(w, "smokeproof:   ")
-	o, err := target.Open(ctx, cfg, pw)
+	o, err := open(pw)
 	flush()
 	op := &opened{w: w, target: o}
 	if err != nil {
 		op.close()
-		return "", func() {}, &exitError{exitNotReady, fmt.Sprintf("the %s target could not be opened: %v", cfg.Target, err)}
+		return "", func() {}, &exitError{exitNotReady, fmt.Sprintf("the %s target could not be opened: %v", kind, err)}
 	}
 	h, err := target.ServeHandoff(o)
 	if err != nil {
@@ -46,7 +53,7 @@ func openTarget(ctx context.Context, cfg config.Config, w io.Writer) (env string
 		return "", func() {}, &exitError{exitRuntime, err.Error()}
 	}
 	op.handoff = h
-	fmt.Fprintf(w, "smokeproof: %s target ready in %s\n", cfg.Target, time.Since(t0).Round(10*time.Millisecond))
+	fmt.Fprintf(w, "smokeproof: %s target ready in %s\n", kind, time.Since(t0).Round(10*time.Millisecond))
 	return target.HandoffEnv + "=" + h.URL, op.close, nil
 }
 

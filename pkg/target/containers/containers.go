@@ -162,7 +162,13 @@ type run struct {
 	swept   bool       // whether stop sweeps the run's label (once Docker answered)
 	stopped bool
 	timings []evidence.Timing
-	db      testcontainers.Container // for pausing the database (Opened.Database)
+
+	// What openShared started, for openApp.
+	sharedTime time.Duration // how long openShared took
+	nw         *testcontainers.DockerNetwork
+	common     []testcontainers.ContainerCustomizer
+	password   string
+	db, mail   testcontainers.Container // the database is paused by Opened.Database
 }
 
 type started struct {
@@ -171,10 +177,22 @@ type started struct {
 }
 
 func (r *run) open(ctx context.Context) (target.Endpoints, error) {
+	if err := r.openShared(ctx); err != nil {
+		return target.Endpoints{}, err
+	}
+	e, app, err := r.openApp(ctx, r.opts.Faults)
+	r.addContainer("app", app)
+	return e, err
+}
+
+// openShared starts what does not depend on the app's fault switches: after checking
+// Docker and the images, a private network, then the database and Mailpit in parallel.
+// A pool (pool.go) shares them between fault passes.
+func (r *run) openShared(ctx context.Context) error {
 	o := r.opts
 	t0 := time.Now()
 	if err := disableRyuk(); err != nil {
-		return target.Endpoints{}, err
+		return err
 	}
 	// testcontainers would otherwise print a banner and a line per container step to
 	// stderr, interleaved with Ginkgo's output; Progress gets one line per step instead
@@ -183,26 +201,26 @@ func (r *run) open(ctx context.Context) (target.Endpoints, error) {
 
 	api, err := checkDocker(ctx)
 	if err != nil {
-		return target.Endpoints{}, err
+		return err
 	}
 	r.swept = true
 	if err := checkImages(ctx, []image{{o.DBImage, "SMOKE_DB_IMAGE"}, {o.AppImage, "SMOKE_APP_IMAGE"}, {o.MailImage, "SMOKE_MAIL_IMAGE"}}); err != nil {
-		return target.Endpoints{}, err
+		return err
 	}
 	r.logf("docker answers (API %s), images present, in %s", api, since(t0))
 
 	labels := map[string]string{RunLabel: o.RunID}
 	nw, err := network.New(ctx, network.WithLabels(labels))
 	if err != nil {
-		return target.Endpoints{}, fmt.Errorf("create the containers' private network: %w", err)
+		return fmt.Errorf("create the containers' private network: %w", err)
 	}
 	r.add("network", nw.Remove)
-
-	common := []testcontainers.ContainerCustomizer{
+	r.nw = nw
+	r.common = []testcontainers.ContainerCustomizer{
 		testcontainers.WithLabels(labels),
 		testcontainers.WithLogger(tclog.NewNoopLogger()),
 	}
-	password := randomHex(12)
+	r.password = randomHex(12)
 
 	var (
 		wg              sync.WaitGroup
@@ -214,7 +232,7 @@ func (r *run) open(ctx context.Context) (target.Endpoints, error) {
 	go func() {
 		defer wg.Done()
 		t := time.Now()
-		db, dbErr = startDB(ctx, o, nw, common, password)
+		db, dbErr = startDB(ctx, o, nw, r.common, r.password)
 		dbTime = time.Since(t)
 		if dbErr == nil {
 			r.logf("database %s ready in %s", o.DBImage, dbTime.Round(100*time.Millisecond))
@@ -223,7 +241,7 @@ func (r *run) open(ctx context.Context) (target.Endpoints, error) {
 	go func() {
 		defer wg.Done()
 		t := time.Now()
-		mail, mailErr = startMail(ctx, o, nw, common)
+		mail, mailErr = startMail(ctx, o, nw, r.common)
 		mailDur = time.Since(t)
 		if mailErr == nil {
 			r.logf("mail %s ready in %s", o.MailImage, mailDur.Round(100*time.Millisecond))
@@ -234,7 +252,7 @@ func (r *run) open(ctx context.Context) (target.Endpoints, error) {
 	// that started but never got ready is removed too.
 	r.addContainer("database", db)
 	r.addContainer("mail catcher", mail)
-	r.db = db
+	r.db, r.mail = db, mail
 	if dbErr != nil || mailErr != nil {
 		var errs []error
 		if dbErr != nil {
@@ -243,16 +261,27 @@ func (r *run) open(ctx context.Context) (target.Endpoints, error) {
 		if mailErr != nil {
 			errs = append(errs, notReady("mail", o.MailImage, "check SMOKE_MAIL_IMAGE: it must be a Mailpit image answering /readyz on port 8025", o.StartupWait, mail, mailErr))
 		}
-		return target.Endpoints{}, errors.Join(errs...)
+		return errors.Join(errs...)
 	}
 	r.lap("database", dbTime)
 	r.lap("mail", mailDur)
+	r.sharedTime = time.Since(t0)
+	return nil
+}
 
+// openApp starts the app with SHOP_FAULTS=faults on the shared database and Mailpit,
+// runs AppMigrate, and returns the endpoints and the app container (nil when none was
+// created; the caller removes it, also on error). The start-up timings are the shared
+// ones followed by this app's.
+func (r *run) openApp(ctx context.Context, faults string) (target.Endpoints, testcontainers.Container, error) {
+	o := r.opts
+	o.Faults = faults
+	shared := len(r.timings)
+	defer func() { r.timings = r.timings[:shared] }()
 	t := time.Now()
-	app, err := startApp(ctx, o, nw, common, password)
-	r.addContainer("app", app)
+	app, err := startApp(ctx, o, r.nw, r.common, r.password)
 	if err != nil {
-		return target.Endpoints{}, notReady("app", o.AppImage, fmt.Sprintf("check SMOKE_APP_IMAGE, SMOKE_APP_PORT (%d), SMOKE_APP_HEALTH (%s) and SMOKE_APP_ENV", o.AppPort, o.AppHealth), o.StartupWait, app, err)
+		return target.Endpoints{}, app, notReady("app", o.AppImage, fmt.Sprintf("check SMOKE_APP_IMAGE, SMOKE_APP_PORT (%d), SMOKE_APP_HEALTH (%s) and SMOKE_APP_ENV", o.AppPort, o.AppHealth), o.StartupWait, app, err)
 	}
 	r.lap("app", time.Since(t))
 	r.logf("app %s ready in %s", o.AppImage, since(t))
@@ -260,23 +289,24 @@ func (r *run) open(ctx context.Context) (target.Endpoints, error) {
 	if o.AppMigrate != "" {
 		t := time.Now()
 		if err := migrate(ctx, app, o.AppMigrate, o.StartupWait); err != nil {
-			return target.Endpoints{}, err
+			return target.Endpoints{}, app, err
 		}
 		r.lap("migrate", time.Since(t))
 		r.logf("migrate %q done in %s", o.AppMigrate, since(t))
 	}
 
-	e, err := r.endpoints(ctx, db, mail, app, password)
+	e, err := r.endpoints(ctx, r.db, r.mail, app, r.password)
 	if err != nil {
-		return target.Endpoints{}, err
+		return target.Endpoints{}, app, err
 	}
-	if err := r.appInfo(ctx, app, password, &e); err != nil {
-		return target.Endpoints{}, err
+	e.Facts.Faults = faults
+	if err := r.appInfo(ctx, app, r.password, &e); err != nil {
+		return target.Endpoints{}, app, err
 	}
-	r.lap("total", time.Since(t0))
-	e.Facts.Startup = r.timings
-	r.logf("ready in %s total", since(t0))
-	return e, nil
+	r.lap("total", time.Since(t)+r.sharedTime)
+	e.Facts.Startup = slices.Clone(r.timings)
+	r.logf("ready in %s total", (time.Since(t) + r.sharedTime).Round(100*time.Millisecond))
+	return e, app, nil
 }
 
 // startDB runs the database with the mariadb module when the image name says mariadb,

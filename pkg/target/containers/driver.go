@@ -28,21 +28,8 @@ func (Driver) Capabilities(cfg config.Config) target.Capabilities {
 // (SMOKE_ACCOUNTS and the SMOKE_*_EMAIL variables); when none is set and the app is the
 // reference shop, the app container is asked for its seed accounts (`/shop accounts`).
 func (Driver) Open(ctx context.Context, cfg config.Config, progress io.Writer) (*target.Opened, error) {
-	accts, err := target.LoadAccounts(nil, cfg.Accounts)
+	r, err := newRun(cfg, progress)
 	if err != nil {
-		return &target.Opened{Stop: func() error { return nil }}, err
-	}
-	env, err := cfg.AppEnvMap()
-	if err != nil {
-		return &target.Opened{Stop: func() error { return nil }}, err
-	}
-	r := &run{opts: Options{
-		DBImage: cfg.DBImage, AppImage: cfg.AppImage, MailImage: cfg.MailImage,
-		AppPort: cfg.AppPort, AppHealth: cfg.AppHealth, AppEnv: env, AppMigrate: cfg.AppMigrate,
-		AppRoutes: cfg.AppRoutes, AppTestCmd: cfg.AppTestCmd,
-		Faults: cfg.Faults, StartupWait: cfg.StartupWait, Progress: progress, Accounts: accts,
-	}.withDefaults(), progress: progress}
-	if err := r.opts.validate(); err != nil {
 		return &target.Opened{Stop: r.stop}, err
 	}
 	e, err := r.open(ctx)
@@ -50,6 +37,27 @@ func (Driver) Open(ctx context.Context, cfg config.Config, progress io.Writer) (
 		return &target.Opened{Stop: r.stop}, err
 	}
 	return &target.Opened{Endpoints: e, Stop: r.stop, Database: pauser{r.db}}, nil
+}
+
+// newRun makes a run from the configuration, validated; its stop is safe to call
+// after an error.
+func newRun(cfg config.Config, progress io.Writer) (*run, error) {
+	r := &run{progress: progress}
+	accts, err := target.LoadAccounts(nil, cfg.Accounts)
+	if err != nil {
+		return r, err
+	}
+	env, err := cfg.AppEnvMap()
+	if err != nil {
+		return r, err
+	}
+	r.opts = Options{
+		DBImage: cfg.DBImage, AppImage: cfg.AppImage, MailImage: cfg.MailImage,
+		AppPort: cfg.AppPort, AppHealth: cfg.AppHealth, AppEnv: env, AppMigrate: cfg.AppMigrate,
+		AppRoutes: cfg.AppRoutes, AppTestCmd: cfg.AppTestCmd,
+		Faults: cfg.Faults, StartupWait: cfg.StartupWait, Progress: progress, Accounts: accts,
+	}.withDefaults()
+	return r, r.opts.validate()
 }
 
 // pauser takes the database container away by pausing it: the app's connections hang
