@@ -28,6 +28,7 @@ type Config struct {
 	AllowWrites string        `env:"SMOKE_ALLOW_WRITES" help:"true lets specs labelled writes run; default true on embedded and containers, false on live"`
 	Browser     string        `env:"SMOKE_BROWSER" default:"auto" help:"auto runs the headless-Chromium frontend check when Chromium is found and reports it as not run when it is not; require (what CI sets; on is the same) makes a missing browser break the check and fail the run; off reports it as not run"`
 	MailWait    time.Duration `env:"SMOKE_MAIL_WAIT" default:"10s" help:"how long to wait for a confirmation e-mail"`
+	MailWindow  time.Duration `env:"SMOKE_MAIL_WINDOW" default:"2s" help:"how long after the confirmation e-mail arrived a second one must not arrive (0s: only what arrived with the first, within 150 ms, is counted)"`
 	HTTPTimeout time.Duration `env:"SMOKE_HTTP_TIMEOUT" default:"10s" help:"timeout of every HTTP call to the target"`
 
 	// containers target
@@ -134,6 +135,9 @@ func (c Config) Validate() error {
 		if d <= 0 {
 			errs = append(errs, fmt.Errorf("%s must be a positive duration such as 10s", name))
 		}
+	}
+	if c.MailWindow < 0 {
+		errs = append(errs, errors.New("SMOKE_MAIL_WINDOW must be a duration such as 2s, or 0s"))
 	}
 	if c.Out == "" {
 		errs = append(errs, errors.New("SMOKE_OUT is empty: name a directory for the run's output, e.g. out"))

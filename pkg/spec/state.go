@@ -20,6 +20,9 @@ type Env struct {
 	OutDir string
 	// MailWait bounds how long a spec waits for an e-mail; HTTPTimeout each HTTP call.
 	MailWait    time.Duration
+	// MailWindow is how long "exactly one e-mail" must hold after the first arrived
+	// (SMOKE_MAIL_WINDOW); 0 counts only what arrived with the first.
+	MailWindow time.Duration
 	HTTPTimeout time.Duration
 	// Database lets a Serial spec take the target's database away; nil except on the
 	// process that opened an owned target (Ginkgo process 1, where Serial specs run).

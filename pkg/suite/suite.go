@@ -94,7 +94,7 @@ func Run(t *testing.T, itemJSON []byte) {
 		ginkgo.DeferCleanup(closer.Close)
 		spec.Use(spec.Env{
 			Target: tg, Redactor: redactor, OutDir: cfg.OutDir(),
-			MailWait: cfg.MailWait, HTTPTimeout: cfg.HTTPTimeout, Database: database,
+			MailWait: cfg.MailWait, MailWindow: cfg.MailWindow, HTTPTimeout: cfg.HTTPTimeout, Database: database,
 			Settings: map[string]string{"SMOKE_BASE_URL": cfg.BaseURL, "SMOKE_API_URL": cfg.APIURL, "SMOKE_WEB_URL": cfg.WebURL, "SMOKE_REPO": repoPath(cfg.Repo)},
 		})
 	}, ginkgo.NodeTimeout(cfg.StartupWait*4))
