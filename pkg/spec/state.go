@@ -19,10 +19,10 @@ type Env struct {
 	// OutDir is where SaveFile writes evidence files (<OutDir>/evidence/...).
 	OutDir string
 	// MailWait bounds how long a spec waits for an e-mail; HTTPTimeout each HTTP call.
-	MailWait    time.Duration
+	MailWait time.Duration
 	// MailWindow is how long "exactly one e-mail" must hold after the first arrived
 	// (SMOKE_MAIL_WINDOW); 0 counts only what arrived with the first.
-	MailWindow time.Duration
+	MailWindow  time.Duration
 	HTTPTimeout time.Duration
 	// Database lets a Serial spec take the target's database away; nil except on the
 	// process that opened an owned target (Ginkgo process 1, where Serial specs run).
