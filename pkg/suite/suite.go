@@ -1,7 +1,8 @@
 // Package suite is the bootstrap every suite under suites/ calls from its one Test
 // function: it reads and validates the configuration once, turns what the target
-// cannot do into a label filter, opens the target once in SynchronizedBeforeSuite and
-// shares it with every `ginkgo -p` process, checks each spec's DoD labels, and writes
+// cannot do into a label filter, takes the target `smokeproof run` opened for the
+// whole run (target.HandoffEnv) or else opens one in SynchronizedBeforeSuite, shares it
+// with every `ginkgo -p` process, checks each spec's DoD labels, and writes
 // the documents from ReportAfterSuite through one report call. Spec authors use
 // pkg/spec; only the *_suite_test.go file of a suite imports this package:
 //
