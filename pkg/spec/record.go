@@ -65,8 +65,10 @@ func mayWrite() bool {
 
 // SignIn returns a client calling as caller, signed in as acct. Sign-ins are cached
 // per process and account (bcrypt makes each login cost tens of milliseconds), so only
-// the first spec records the login exchange; a spec that revokes its token must sign in
-// with API().SignIn itself. The token is registered as a secret. A failed login fails
+// the first spec records the login exchange, and a target that signed its accounts in
+// when it was opened (live: target.Endpoints.Sessions) hands its tokens over, so no
+// spec signs them in again; a spec that revokes its token must sign in with
+// API().SignIn itself. The token is registered as a secret. A failed login fails
 // the spec; an account the target does not have skips it with the reason.
 func SignIn(ctx context.Context, caller string, acct target.Account) *market.Client {
 	ginkgo.GinkgoHelper()

@@ -45,6 +45,14 @@ func Use(e Env) {
 		e.Redactor = state.redactor
 	}
 	state.env, state.redactor = e, e.Redactor
+	if e.Target != nil {
+		sessions.Lock()
+		for email, token := range e.Target.Sessions {
+			e.Redactor.Add(token)
+			sessions.tokens[email] = token
+		}
+		sessions.Unlock()
+	}
 }
 
 // T returns the target this process runs against; valid inside specs and their setup.

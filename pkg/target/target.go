@@ -40,14 +40,17 @@ func (a Accounts) Secrets() []string {
 // Endpoints is everything another Ginkgo process needs to use a target opened by
 // process 1. It travels in memory between processes, never to disk.
 type Endpoints struct {
-	Kind     string       `json:"kind"`
-	APIBase  string       `json:"api_base"` // e.g. http://127.0.0.1:43121/api
-	WebBase  string       `json:"web_base"` // e.g. http://127.0.0.1:43121
-	DSN      string       `json:"dsn,omitempty"`
-	ReadOnly bool         `json:"read_only"`
-	Mail     string       `json:"mail"` // mail source spec: mailpit:<url>, laravel-log:<path>, notifications-table, sink:<url>, none
-	Accounts Accounts     `json:"accounts"`
-	Caps     Capabilities `json:"caps"`
+	Kind     string   `json:"kind"`
+	APIBase  string   `json:"api_base"` // e.g. http://127.0.0.1:43121/api
+	WebBase  string   `json:"web_base"` // e.g. http://127.0.0.1:43121
+	DSN      string   `json:"dsn,omitempty"`
+	ReadOnly bool     `json:"read_only"`
+	Mail     string   `json:"mail"` // mail source spec: mailpit:<url>, laravel-log:<path>, notifications-table, sink:<url>, none
+	Accounts Accounts `json:"accounts"`
+	// Sessions are bearer tokens (e-mail → token) the opener signed in with and
+	// revokes when the target stops; specs use them instead of signing in again.
+	Sessions map[string]string `json:"sessions,omitempty"`
+	Caps     Capabilities      `json:"caps"`
 	// AppRoutes is the app's own route list (Laravel route:list JSON or OpenAPI 3), ""
 	// when the target does not tell.
 	AppRoutes string `json:"app_routes,omitempty"`

@@ -59,9 +59,10 @@ func (o Options) Bases() (api, web string) {
 // is an error, any HTTP answer (even 503) is not, because reporting a sick site is the
 // suites' job. It opens the DSN read-only and closes it again (every suite process
 // re-opens it through target.Attach), checks the mail source, and signs in once as
-// each smoke account that is set (then out again). Every error is one sentence naming
-// the setting to fix, and comes within about 5 s. The stop function does nothing (the
-// live target owns no process) and is never nil.
+// each smoke account that is set, handing the sessions to the suites (Sessions). Every
+// error is one sentence naming the setting to fix, and comes within about 5 s. The
+// stop function signs those sessions out (the live target owns no process); it is
+// never nil.
 func Open(ctx context.Context, opts Options) (target.Endpoints, func() error, error) {
 	stop := func() error { return nil }
 	t0 := time.Now()
@@ -123,6 +124,8 @@ func Open(ctx context.Context, opts Options) (target.Endpoints, func() error, er
 		dbErr, mailErr, aErr       error
 		dbVersion                  string
 		dbTook, mailTook, acctTook time.Duration
+		sessions                   map[string]string
+		signOut                    = func() {}
 	)
 	if dbAddr != "" {
 		wg.Add(1)
@@ -143,10 +146,13 @@ func Open(ctx context.Context, opts Options) (target.Endpoints, func() error, er
 	go func() {
 		defer wg.Done()
 		s := time.Now()
-		aErr = verifyAccounts(ctx, api, hc, accounts)
+		sessions, signOut, aErr = verifyAccounts(ctx, api, hc, accounts)
 		acctTook = time.Since(s)
 	}()
 	wg.Wait()
+	// The sessions are the suites' until the target stops (the CLI stops it after the
+	// last suite; a suite run alone, after its own last spec).
+	stop = func() error { signOut(); return nil }
 	if err := errors.Join(dbErr, mailErr, aErr); err != nil {
 		return target.Endpoints{}, stop, err
 	}
@@ -176,6 +182,7 @@ func Open(ctx context.Context, opts Options) (target.Endpoints, func() error, er
 		ReadOnly: true,
 		Mail:     mail,
 		Accounts: accounts,
+		Sessions: sessions,
 		Facts: evidence.RunFacts{
 			Target:   "live",
 			App:      publicURL(opts.BaseURL),

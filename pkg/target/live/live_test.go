@@ -260,15 +260,25 @@ func TestOpenSignsInOnceAsEachAccount(t *testing.T) {
 		"SMOKE_PRODUCER_A_EMAIL": "prod-a@shop.test", "SMOKE_PRODUCER_A_PASSWORD": "prod-a-pass-1",
 		"SMOKE_CONSUMER_EMAIL": "consumer@shop.test", "SMOKE_CONSUMER_PASSWORD": "consumer-pass-1",
 	}
-	e, _, err := live.Open(context.Background(), live.Options{BaseURL: s.URL, Getenv: env(good)})
+	e, stop, err := live.Open(context.Background(), live.Options{BaseURL: s.URL, Getenv: env(good)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if e.Accounts.Admin.Email != "admin@shop.test" || e.Accounts.Consumer.Password != "consumer-pass-1" || e.Accounts.ProducerB.Email != "" {
 		t.Errorf("accounts = %+v", e.Accounts)
 	}
-	if s.logins != 3 || s.logout != 3 {
-		t.Errorf("%d logins and %d logouts, want one of each per account (3)", s.logins, s.logout)
+	// The sessions go to the suites and are signed out when the target stops.
+	if len(e.Sessions) != 3 || e.Sessions["admin@shop.test"] == "" {
+		t.Errorf("sessions = %v, want a token for each of the 3 accounts", e.Sessions)
+	}
+	if s.logins != 3 || s.logout != 0 {
+		t.Errorf("%d logins and %d logouts while open, want 3 and 0", s.logins, s.logout)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if s.logout != 3 {
+		t.Errorf("%d logouts after stop, want one per account (3)", s.logout)
 	}
 
 	wrong := map[string]string{}
@@ -280,8 +290,13 @@ func TestOpenSignsInOnceAsEachAccount(t *testing.T) {
 	_, _, err = live.Open(context.Background(), live.Options{BaseURL: s.URL, Getenv: env(wrong)})
 	oneSentence(t, err, time.Since(start), []string{"SMOKE_CONSUMER_EMAIL/SMOKE_CONSUMER_PASSWORD are wrong", "consumer@shop.test", "401 Invalid credentials"}, "consumer-pass-WRONG")
 
-	// The admin variable naming a consumer is a mistake too.
-	_, _, err = live.Open(context.Background(), live.Options{BaseURL: s.URL, Getenv: env(map[string]string{
+	// The admin variable naming a consumer is a mistake too; its session is signed out.
+	before := s.logout
+	_, stop, err = live.Open(context.Background(), live.Options{BaseURL: s.URL, Getenv: env(map[string]string{
 		"SMOKE_ADMIN_EMAIL": "consumer@shop.test", "SMOKE_ADMIN_PASSWORD": "consumer-pass-1"})})
 	oneSentence(t, err, 0, []string{"SMOKE_ADMIN_EMAIL=consumer@shop.test signs in as a consumer, not an admin"})
+	stop()
+	if s.logout != before+1 {
+		t.Errorf("the session of a refused account was not signed out (%d logouts)", s.logout-before)
+	}
 }
