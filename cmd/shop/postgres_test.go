@@ -41,21 +41,7 @@ func TestUnreachablePostgresExit1(t *testing.T) {
 // TestServeOnPostgres migrates, seeds and serves on Debian's PostgreSQL, picked by
 // the URL form of SHOP_DB_DSN, and places one order.
 func TestServeOnPostgres(t *testing.T) {
-	if _, err := pgsqld.Binary(); err != nil {
-		t.Skip("SKIPPED ON POSTGRESQL: " + err.Error())
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	srv, err := pgsqld.Start(ctx, pgsqld.Options{})
-	if srv != nil {
-		t.Cleanup(func() { _ = srv.Close() })
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.CreateDatabase(ctx, "marketplace"); err != nil {
-		t.Fatal(err)
-	}
+	srv := pgsqld.StartT(t, "marketplace")
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	// the keyword form, to prove it picks pgx too
 	dsn := fmt.Sprintf("host=127.0.0.1 port=%d user=postgres dbname=marketplace sslmode=disable", srv.Port())

@@ -17,21 +17,9 @@ import (
 // TestProbesOnPostgres runs the probes on Debian's PostgreSQL over the reference
 // schema, through a read-only handle as the live target opens it.
 func TestProbesOnPostgres(t *testing.T) {
-	if _, err := pgsqld.Binary(); err != nil {
-		t.Skip("SKIPPED ON POSTGRESQL: " + err.Error())
-	}
+	srv := pgsqld.StartT(t, "marketplace")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	srv, err := pgsqld.Start(ctx, pgsqld.Options{})
-	if srv != nil {
-		t.Cleanup(func() { _ = srv.Close() })
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.CreateDatabase(ctx, "marketplace"); err != nil {
-		t.Fatal(err)
-	}
 	rw, _, err := dbdsn.Open(ctx, srv.DSN("marketplace"), dbdsn.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -14,18 +14,9 @@ import (
 // the option: ? placeholders, LastInsertId and RowsAffected, in and out of a
 // transaction, and errors still come back.
 func TestMySQLPlaceholdersOnPostgres(t *testing.T) {
-	if _, err := pgsqld.Binary(); err != nil {
-		t.Skip("SKIPPED ON POSTGRESQL: " + err.Error())
-	}
+	srv := pgsqld.StartT(t, "")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	srv, err := pgsqld.Start(ctx, pgsqld.Options{})
-	if srv != nil {
-		t.Cleanup(func() { _ = srv.Close() })
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
 	db, info, err := dbdsn.Open(ctx, srv.DSN(""), dbdsn.Options{MySQLPlaceholders: true})
 	if err != nil {
 		t.Fatal(err)
