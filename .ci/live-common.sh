@@ -125,3 +125,51 @@ grep -q 'not run on this target: writes not allowed' "$out/read-only/docs/TESTS/
 grep -q '^PROD-FACTS.prod-facts passed' "$tmp/ro.txt" || fail "read-only run: PROD-FACTS.prod-facts did not pass: $(grep PROD-FACTS "$tmp/ro.txt")"
 if grep ' failed ' "$tmp/ro.txt"; then fail "read-only run: a bullet failed"; fi
 step "read-only run: checkout not run (writes not allowed), prod facts passed, nothing failed"
+
+# later_runs does runs 2 to 4 after the caller's own checks: writes allowed, the
+# database down, a DSN that cannot be reached. The caller sets $db_name (MariaDB,
+# PostgreSQL), $ro_word (user, role) and defines stop_db.
+later_runs() {
+  # --- 2. writes allowed -------------------------------------------------------------
+  orders_before=$(sql "SELECT COUNT(*) FROM orders")
+  step "run 2: every suite, SMOKE_ALLOW_WRITES=true"
+  SMOKE_ALLOW_WRITES=true run writes 0
+  orders_after=$(sql "SELECT COUNT(*) FROM orders")
+  [ "$orders_after" -gt "$orders_before" ] || fail "the run with writes allowed placed no order ($orders_before before, $orders_after after)"
+  bullets "$out/writes" >"$tmp/rw.txt"
+  if grep ' failed ' "$tmp/rw.txt"; then fail "writes run: a bullet failed"; fi
+  for id in CHECKOUT-SMOKE.flow CHECKOUT-SMOKE.api-201 CHECKOUT-SMOKE.email PROD-FACTS.prod-facts; do
+    grep -q "^$id passed" "$tmp/rw.txt" || fail "writes run: $id did not pass: $(grep "^$id " "$tmp/rw.txt")"
+  done
+  while read -r id status reason; do
+    [ "$status" = not_run ] || continue
+    [[ "$id" == OPS-STATE.* ]] && continue # the team's repository, not the site (SMOKE_REPO unset here)
+    [[ "$reason" == *"destructive specs never run"* ]] ||
+      fail "writes run: $id was not run for another reason than the destructive rule: $reason"
+  done <"$tmp/rw.txt"
+  step "writes run: $((orders_after - orders_before)) orders placed, confirmations found in the mail log; only destructive-spec bullets not run:"
+  grep ' not_run ' "$tmp/rw.txt" | sed 's/^/      /' || true
+
+  # --- 3. the database down ----------------------------------------------------------
+  step "stopping $db_name"
+  stop_db
+  step "run 3: prodfacts with the database down (no DSN: the harness cannot reach it either)"
+  SMOKE_DB_DSN="" run db-down 1 prodfacts
+  doc="$out/db-down/docs/OPS/PROD-FACTS-LAST.md"
+  grep -q '^\*\*Status\*\*: ❌ ISSUES DETECTED' "$doc" || fail "PROD-FACTS-LAST.md does not say ISSUES DETECTED: $(grep Status "$doc")"
+  grep -Eq '^\| GET /api/health \| ❌ 503 \| [^|]+ \| database: failed' "$doc" ||
+    fail "PROD-FACTS-LAST.md has no ❌ 503 health row with database: failed: $(grep 'GET /api/health' "$doc")"
+  bullets "$out/db-down" | grep -q '^PROD-FACTS.prod-facts failed ' || fail "proof.json does not mark PROD-FACTS.prod-facts failed"
+  step "database down: $(grep '^| GET /api/health |' "$doc")"
+
+  # --- 4. a DSN that cannot be reached -------------------------------------------------
+  step "run 4: prodfacts with SMOKE_DB_DSN pointing at the stopped database"
+  run dsn-down 1 prodfacts
+  # smokeproof run checks the DSN before any suite starts: one sentence naming it.
+  sentence=$(grep -m1 'SMOKE_DB_DSN' "$tmp/dsn-down.log" || true)
+  [ -n "$sentence" ] || fail "an unreachable DSN did not stop the run naming SMOKE_DB_DSN: $(tail -n 5 "$tmp/dsn-down.log")"
+  if grep -rlF "$ro_pw" "$out" "$tmp"/*.log; then fail "the read-only $ro_word's password reached a file"; fi
+  step "unreachable DSN: the run stopped before any suite: ${sentence}"
+
+  step "live target on $db_name: all checks passed; documents under $out"
+}

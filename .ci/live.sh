@@ -126,6 +126,7 @@ GRANT SELECT ON marketplace.* TO 'smoke_ro'@'127.0.0.1';
 SQL
 step "database marketplace on 127.0.0.1:$db_port; users shop (all on it) and smoke_ro (SELECT only)"
 
+db_name=MariaDB ro_word=user
 shop_dsn="shop:$shop_pw@tcp(127.0.0.1:$db_port)/marketplace"
 ro_dsn="smoke_ro:$ro_pw@tcp(127.0.0.1:$db_port)/marketplace"
 # shellcheck source=live-common.sh
@@ -137,45 +138,4 @@ if "$client" --no-defaults --protocol=tcp -h127.0.0.1 -P"$db_port" -usmoke_ro -p
   fail "the smoke_ro user could write to the database"
 fi
 
-# --- 2. writes allowed -------------------------------------------------------------
-orders_before=$(sql "SELECT COUNT(*) FROM orders")
-step "run 2: every suite, SMOKE_ALLOW_WRITES=true"
-SMOKE_ALLOW_WRITES=true run writes 0
-orders_after=$(sql "SELECT COUNT(*) FROM orders")
-[ "$orders_after" -gt "$orders_before" ] || fail "the run with writes allowed placed no order ($orders_before before, $orders_after after)"
-bullets "$out/writes" >"$tmp/rw.txt"
-if grep ' failed ' "$tmp/rw.txt"; then fail "writes run: a bullet failed"; fi
-for id in CHECKOUT-SMOKE.flow CHECKOUT-SMOKE.api-201 CHECKOUT-SMOKE.email PROD-FACTS.prod-facts; do
-  grep -q "^$id passed" "$tmp/rw.txt" || fail "writes run: $id did not pass: $(grep "^$id " "$tmp/rw.txt")"
-done
-while read -r id status reason; do
-  [ "$status" = not_run ] || continue
-  [[ "$id" == OPS-STATE.* ]] && continue # the team's repository, not the site (SMOKE_REPO unset here)
-  [[ "$reason" == *"destructive specs never run"* ]] ||
-    fail "writes run: $id was not run for another reason than the destructive rule: $reason"
-done <"$tmp/rw.txt"
-step "writes run: $((orders_after - orders_before)) orders placed, confirmations found in the mail log; only destructive-spec bullets not run:"
-grep ' not_run ' "$tmp/rw.txt" | sed 's/^/      /' || true
-
-# --- 3. the database down ----------------------------------------------------------
-step "stopping MariaDB"
-stop_db
-step "run 3: prodfacts with the database down (no DSN: the harness cannot reach it either)"
-SMOKE_DB_DSN="" run db-down 1 prodfacts
-doc="$out/db-down/docs/OPS/PROD-FACTS-LAST.md"
-grep -q '^\*\*Status\*\*: ❌ ISSUES DETECTED' "$doc" || fail "PROD-FACTS-LAST.md does not say ISSUES DETECTED: $(grep Status "$doc")"
-grep -Eq '^\| GET /api/health \| ❌ 503 \| [^|]+ \| database: failed' "$doc" ||
-  fail "PROD-FACTS-LAST.md has no ❌ 503 health row with database: failed: $(grep 'GET /api/health' "$doc")"
-bullets "$out/db-down" | grep -q '^PROD-FACTS.prod-facts failed ' || fail "proof.json does not mark PROD-FACTS.prod-facts failed"
-step "database down: $(grep '^| GET /api/health |' "$doc")"
-
-# --- 4. a DSN that cannot be reached -------------------------------------------------
-step "run 4: prodfacts with SMOKE_DB_DSN pointing at the stopped database"
-run dsn-down 1 prodfacts
-# smokeproof run checks the DSN before any suite starts: one sentence naming it.
-sentence=$(grep -m1 'SMOKE_DB_DSN' "$tmp/dsn-down.log" || true)
-[ -n "$sentence" ] || fail "an unreachable DSN did not stop the run naming SMOKE_DB_DSN: $(tail -n 5 "$tmp/dsn-down.log")"
-if grep -rlF "$ro_pw" "$out" "$tmp"/*.log; then fail "the read-only user's password reached a file"; fi
-step "unreachable DSN: the run stopped before any suite: ${sentence}"
-
-step "live target: all checks passed; documents under $out"
+later_runs
