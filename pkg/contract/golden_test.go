@@ -3,46 +3,12 @@ package contract_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/smokeproof/smokeproof/pkg/contract"
+	"github.com/smokeproof/smokeproof/pkg/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/golden from the current output")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run `go test ./pkg/contract -update` to create it): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-		for i := 0; i < len(gl) || i < len(wl); i++ {
-			var g, w string
-			if i < len(gl) {
-				g = gl[i]
-			}
-			if i < len(wl) {
-				w = wl[i]
-			}
-			if g != w {
-				t.Fatalf("%s differs from the golden file at line %d; if the change is intended, run `go test ./pkg/contract -update` and review the diff.\ngot:  %s\nwant: %s", name, i+1, g, w)
-			}
-		}
-	}
-}
 
 func goldenCoverage(t *testing.T) *contract.Coverage {
 	b := contract.NewBuilder(contract.Marketplace())
@@ -64,7 +30,7 @@ var goldenHeader = contract.Header{
 
 func TestGoldenCoverageDocument(t *testing.T) {
 	md := goldenCoverage(t).Markdown(goldenHeader)
-	golden(t, "CONTRACT-COVERAGE.md", md)
+	golden.Check(t, "CONTRACT-COVERAGE.md", md)
 	// What a reader must find, whatever the golden file says (-update accepts anything).
 	for _, want := range []string{
 		"| Result | ❌ GAPS — ",
@@ -91,7 +57,7 @@ func TestGoldenProofSection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "contract-proof.json", append(data, '\n'))
+	golden.Check(t, "contract-proof.json", append(data, '\n'))
 	if bytes.Contains(data, []byte("null")) {
 		t.Error("proof.json's contract section holds a null: slices must be empty, never null")
 	}

@@ -3,7 +3,6 @@ package history_test
 import (
 	"encoding/json"
 	"encoding/xml"
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,9 +11,8 @@ import (
 	"time"
 
 	"github.com/smokeproof/smokeproof/pkg/history"
+	"github.com/smokeproof/smokeproof/pkg/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/golden from the current output")
 
 // night is one synthetic run: its facts and each bullet's status, "ITEM.key" → status.
 type night struct {
@@ -149,31 +147,11 @@ func build(t *testing.T, dir string) *history.History {
 	return h
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./pkg/history -update to write it)", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s differs from the golden file (run with -update after checking the change):\n--- got\n%s", name, got)
-	}
-}
-
 func TestHistoryMatchesTheGoldenFiles(t *testing.T) {
 	h := build(t, folder(t))
-	golden(t, "HISTORY.md", h.Markdown())
-	golden(t, "strip-CHECKOUT-SMOKE.md", []byte(h.Strip("CHECKOUT-SMOKE")))
-	golden(t, "history.svg", h.SVG())
+	golden.Check(t, "HISTORY.md", h.Markdown())
+	golden.Check(t, "strip-CHECKOUT-SMOKE.md", []byte(h.Strip("CHECKOUT-SMOKE")))
+	golden.Check(t, "history.svg", h.SVG())
 }
 
 func TestHistoryFindsRedFlakyAndChangedBullets(t *testing.T) {

@@ -2,11 +2,9 @@ package report_test
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -14,10 +12,9 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/smokeproof/smokeproof/pkg/internal/golden"
 	"github.com/smokeproof/smokeproof/pkg/report"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/golden from the current output")
 
 var fixture struct {
 	once    sync.Once
@@ -128,7 +125,7 @@ func TestGoldenDocuments(t *testing.T) {
 	var got []string
 	for _, d := range docs {
 		got = append(got, d.Path)
-		golden(t, filepath.Base(d.Path), d.Body)
+		golden.Check(t, filepath.Base(d.Path), d.Body)
 	}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("documents = %v, want %v", got, want)
@@ -137,7 +134,7 @@ func TestGoldenDocuments(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Proof: %v", err)
 	}
-	golden(t, "proof.json", proof)
+	golden.Check(t, "proof.json", proof)
 }
 
 func TestGoldenKillMatrix(t *testing.T) {
@@ -167,7 +164,7 @@ func TestGoldenKillMatrix(t *testing.T) {
 		{Name: tls, Location: "suites/prodfacts/prodfacts_test.go:90", Bullets: []string{"PROD-FACTS.prod-facts"}, NotApplicable: "not applicable: the site is plain http"},
 		{Name: "Prod facts only on containers", Location: "suites/prodfacts/prodfacts_test.go:99", Bullets: []string{"PROD-FACTS.prod-facts"}, NotRun: "not run on this target: containers only"},
 	})
-	golden(t, "KILL-MATRIX.md", md)
+	golden.Check(t, "KILL-MATRIX.md", md)
 	// The spec rows say what the matrix found, not only the switch rows.
 	for _, want := range []string{
 		"| Result | ❌ 2 of 7 specs without a killing switch; 2 of 4 switches flagged |",
@@ -183,42 +180,6 @@ func TestGoldenKillMatrix(t *testing.T) {
 	if n := strings.Count(string(md), "❌ no switch turns it red"); n != 3 {
 		t.Errorf("KILL-MATRIX.md flags %d spec rows, want 3", n)
 	}
-}
-
-// golden compares got with testdata/golden/name, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run `go test ./pkg/report -update` to create it): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; if the change is intended, run `go test ./pkg/report -update` and review the diff.\n%s", name, firstDiff(string(want), string(got)))
-	}
-}
-
-func firstDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			return "first difference at line " + strconv.Itoa(i+1) + ":\n  want: " + wl + "\n  got:  " + gl
-		}
-	}
-	return ""
 }
 
 // TestFixtureStatuses checks the status rules on the real report, independently of the
