@@ -1,7 +1,75 @@
-# Shared by .ci/live.sh (MariaDB) and .ci/live-pg.sh (PostgreSQL), sourced after the
-# database is up: builds and starts the shop on $shop_dsn, writes the smoke accounts,
-# and does run 1 (read-only) with the harness reading the database as $ro_dsn. The
-# caller defines step, fail, http_status, free_port, sql, $tmp, $out and $root.
+# Shared by .ci/live.sh (MariaDB) and .ci/live-pg.sh (PostgreSQL), sourced first. The
+# caller sets live_name (live, live-pg: the output folder and the messages), db_name
+# (MariaDB, PostgreSQL), ro_word (user, role), db_log (the server's log file in $tmp)
+# and db_stop_signal (how the server is asked to stop), starts its database with the
+# helpers below (setting db_pid, db_port, defining sql), then calls shop_and_first_run
+# and later_runs.
+root=$PWD
+out="${SMOKE_OUT:-out}"
+case "$out" in /*) ;; *) out="$root/$out" ;; esac
+out="$out/$live_name"
+
+step() { printf '==> [%4ds] %s\n' "$SECONDS" "$*"; }
+fail() { printf '%s: FAILED: %s\n' "$live_name" "$*" >&2; exit 1; }
+
+tmp=$(mktemp -d "/tmp/smokeproof-$live_name.XXXXXX")
+db_pid="" shop_pid=""
+cleanup() {
+  local rc=$?
+  set +e
+  if [ -n "$shop_pid" ] && kill -0 "$shop_pid" 2>/dev/null; then
+    kill -TERM "$shop_pid"; wait "$shop_pid" 2>/dev/null
+  fi
+  stop_db
+  if [ $rc -ne 0 ]; then
+    for f in "$tmp/shop.log" "$tmp/$db_log"; do
+      [ -f "$f" ] && { echo "--- last lines of $(basename "$f")"; tail -n 20 "$f"; }
+    done
+  fi
+  rm -rf "$tmp"
+  exit $rc
+}
+stop_db() {
+  if [ -n "$db_pid" ] && kill -0 "$db_pid" 2>/dev/null; then
+    kill -"$db_stop_signal" "$db_pid"
+    for _ in $(seq 1 300); do kill -0 "$db_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$db_pid" 2>/dev/null && kill -KILL "$db_pid"
+    wait "$db_pid" 2>/dev/null
+  fi
+  db_pid=""
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# free_port prints a loopback port nothing answers on.
+free_port() {
+  local p
+  for _ in $(seq 1 50); do
+    p=$((20000 + RANDOM % 20000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+  done
+  fail "no free port found on 127.0.0.1"
+}
+
+# http_status URL-PATH prints the status code of GET http://127.0.0.1:$shop_port$1 (000 when no answer).
+http_status() {
+  local line
+  if { exec 3<>"/dev/tcp/127.0.0.1/$shop_port"; } 2>/dev/null; then
+    printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$1" >&3
+    read -r -t 5 line <&3 || line=""
+    exec 3<&-
+    echo "$line" | awk '{print $2}'
+  else
+    echo 000
+  fi
+}
+
+secret() { head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+
+# shop_and_first_run builds and starts the shop on $shop_dsn, writes the smoke accounts,
+# and does run 1 (read-only) with the harness reading the database as $ro_dsn. (The body
+# is not indented: it holds a here-document.)
+shop_and_first_run() {
 # --- the shop ----------------------------------------------------------------------
 step "building cmd/shop"
 go build -o "$tmp/shop" ./cmd/shop
@@ -125,6 +193,7 @@ grep -q 'not run on this target: writes not allowed' "$out/read-only/docs/TESTS/
 grep -q '^PROD-FACTS.prod-facts passed' "$tmp/ro.txt" || fail "read-only run: PROD-FACTS.prod-facts did not pass: $(grep PROD-FACTS "$tmp/ro.txt")"
 if grep ' failed ' "$tmp/ro.txt"; then fail "read-only run: a bullet failed"; fi
 step "read-only run: checkout not run (writes not allowed), prod facts passed, nothing failed"
+}
 
 # later_runs does runs 2 to 4 after the caller's own checks: writes allowed, the
 # database down, a DSN that cannot be reached. The caller sets $db_name (MariaDB,

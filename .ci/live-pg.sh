@@ -18,13 +18,9 @@
 # $SMOKE_OUT/live-pg/. Needs Debian's postgresql package (make deps installs it) and Go.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
-out="${SMOKE_OUT:-out}"
-case "$out" in /*) ;; *) out="$root/$out" ;; esac
-out="$out/live-pg"
-
-step() { printf '==> [%4ds] %s\n' "$SECONDS" "$*"; }
-fail() { printf 'live-pg: FAILED: %s\n' "$*" >&2; exit 1; }
+live_name=live-pg db_name=PostgreSQL ro_word=role db_log=postgres.log db_stop_signal=INT
+# shellcheck source=live-common.sh
+source .ci/live-common.sh
 
 pgbin=""
 for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
@@ -34,7 +30,6 @@ done
 [ -x "$pgbin/postgres" ] && [ -x "$pgbin/initdb" ] && [ -x "$pgbin/psql" ] ||
   fail "PostgreSQL not found: run make deps (apt-get install postgresql)"
 
-tmp=$(mktemp -d /tmp/smokeproof-live-pg.XXXXXX)
 # PostgreSQL refuses to run as root: as root, the server runs as the postgres user.
 as_pg=()
 if [ "$(id -u)" = 0 ]; then
@@ -43,58 +38,6 @@ if [ "$(id -u)" = 0 ]; then
   chown postgres: "$tmp"
   chmod 0755 "$tmp"
 fi
-db_pid="" shop_pid=""
-cleanup() {
-  local rc=$?
-  set +e
-  if [ -n "$shop_pid" ] && kill -0 "$shop_pid" 2>/dev/null; then
-    kill -TERM "$shop_pid"; wait "$shop_pid" 2>/dev/null
-  fi
-  stop_db
-  if [ $rc -ne 0 ]; then
-    for f in "$tmp/shop.log" "$tmp/postgres.log"; do
-      [ -f "$f" ] && { echo "--- last lines of $(basename "$f")"; tail -n 20 "$f"; }
-    done
-  fi
-  rm -rf "$tmp"
-  exit $rc
-}
-stop_db() {
-  if [ -n "$db_pid" ] && kill -0 "$db_pid" 2>/dev/null; then
-    kill -INT "$db_pid" # a fast shutdown
-    for _ in $(seq 1 300); do kill -0 "$db_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$db_pid" 2>/dev/null && kill -KILL "$db_pid"
-    wait "$db_pid" 2>/dev/null
-  fi
-  db_pid=""
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# free_port prints a loopback port nothing answers on.
-free_port() {
-  local p
-  for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 20000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-  fail "no free port found on 127.0.0.1"
-}
-
-# http_status URL-PATH prints the status code of GET http://127.0.0.1:$shop_port$1 (000 when no answer).
-http_status() {
-  local line
-  if { exec 3<>"/dev/tcp/127.0.0.1/$shop_port"; } 2>/dev/null; then
-    printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$1" >&3
-    read -r -t 5 line <&3 || line=""
-    exec 3<&-
-    echo "$line" | awk '{print $2}'
-  else
-    echo 000
-  fi
-}
-
-secret() { head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
 psql_su() { "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -h "$tmp" -p "$db_port" -U postgres "$@"; }
 sql() { psql_su -At -d marketplace -c "$1"; }
@@ -133,11 +76,9 @@ ALTER DEFAULT PRIVILEGES FOR ROLE shop IN SCHEMA public GRANT SELECT ON TABLES T
 SQL
 step "database marketplace on 127.0.0.1:$db_port; roles shop (owner) and smoke_ro (SELECT only)"
 
-db_name=PostgreSQL ro_word=role
 shop_dsn="host=127.0.0.1 port=$db_port user=shop password=$shop_pw dbname=marketplace sslmode=disable"
 ro_dsn="postgres://smoke_ro:$ro_pw@127.0.0.1:$db_port/marketplace?sslmode=disable"
-# shellcheck source=live-common.sh
-source .ci/live-common.sh
+shop_and_first_run
 
 
 # The read-only role cannot write even if a probe tried.

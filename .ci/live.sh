@@ -19,13 +19,9 @@
 # mariadb-install-db and the mariadb client (make deps installs them) and Go.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
-out="${SMOKE_OUT:-out}"
-case "$out" in /*) ;; *) out="$root/$out" ;; esac
-out="$out/live"
-
-step() { printf '==> [%4ds] %s\n' "$SECONDS" "$*"; }
-fail() { printf 'live: FAILED: %s\n' "$*" >&2; exit 1; }
+live_name=live db_name=MariaDB ro_word=user db_log=mariadbd.log db_stop_signal=TERM
+# shellcheck source=live-common.sh
+source .ci/live-common.sh
 
 find_bin() {
   local name
@@ -40,60 +36,6 @@ find_bin() {
 mariadbd=$(find_bin mariadbd mysqld) || fail "mariadbd not found: run make deps (apt-get install mariadb-server-core mariadb-client-core)"
 install_db=$(find_bin mariadb-install-db mysql_install_db) || fail "mariadb-install-db not found: run make deps"
 client=$(find_bin mariadb mysql) || fail "the mariadb client not found: run make deps"
-
-tmp=$(mktemp -d /tmp/smokeproof-live.XXXXXX)
-db_pid="" shop_pid=""
-cleanup() {
-  local rc=$?
-  set +e
-  if [ -n "$shop_pid" ] && kill -0 "$shop_pid" 2>/dev/null; then
-    kill -TERM "$shop_pid"; wait "$shop_pid" 2>/dev/null
-  fi
-  stop_db
-  if [ $rc -ne 0 ]; then
-    for f in "$tmp/shop.log" "$tmp/mariadbd.log"; do
-      [ -f "$f" ] && { echo "--- last lines of $(basename "$f")"; tail -n 20 "$f"; }
-    done
-  fi
-  rm -rf "$tmp"
-  exit $rc
-}
-stop_db() {
-  if [ -n "$db_pid" ] && kill -0 "$db_pid" 2>/dev/null; then
-    kill -TERM "$db_pid"
-    for _ in $(seq 1 300); do kill -0 "$db_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$db_pid" 2>/dev/null && kill -KILL "$db_pid"
-    wait "$db_pid" 2>/dev/null
-  fi
-  db_pid=""
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# free_port prints a loopback port nothing answers on.
-free_port() {
-  local p
-  for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 20000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-  fail "no free port found on 127.0.0.1"
-}
-
-# http_status URL-PATH prints the status code of GET http://127.0.0.1:$shop_port$1 (000 when no answer).
-http_status() {
-  local line
-  if { exec 3<>"/dev/tcp/127.0.0.1/$shop_port"; } 2>/dev/null; then
-    printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$1" >&3
-    read -r -t 5 line <&3 || line=""
-    exec 3<&-
-    echo "$line" | awk '{print $2}'
-  else
-    echo 000
-  fi
-}
-
-secret() { head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
 sql() { "$client" --no-defaults --protocol=socket --socket="$tmp/db.sock" -uroot -N -B -e "$1" marketplace; }
 
@@ -126,11 +68,9 @@ GRANT SELECT ON marketplace.* TO 'smoke_ro'@'127.0.0.1';
 SQL
 step "database marketplace on 127.0.0.1:$db_port; users shop (all on it) and smoke_ro (SELECT only)"
 
-db_name=MariaDB ro_word=user
 shop_dsn="shop:$shop_pw@tcp(127.0.0.1:$db_port)/marketplace"
 ro_dsn="smoke_ro:$ro_pw@tcp(127.0.0.1:$db_port)/marketplace"
-# shellcheck source=live-common.sh
-source .ci/live-common.sh
+shop_and_first_run
 
 
 # The read-only user cannot write even if a probe tried.
