@@ -9,10 +9,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/smokeproof/smokeproof/internal/golden"
 )
 
 // The binary path: bin/smokeproof beside bin/ginkgo and bin/suites/*.test (make build)
@@ -307,10 +308,10 @@ func TestShardMerge(t *testing.T) {
 			// suites/auth ranges over a map for its redirects, so two runs may list the
 			// same steps in another order: the same lines in another order pass, with a note.
 			if sortedLines(got) == sortedLines(want) {
-				t.Logf("%s: same lines in another order (a suite's own nondeterminism):\n%s", name, firstDiff(want, got))
+				t.Logf("%s: same lines in another order (a suite's own nondeterminism):\n%s", name, golden.FirstDiff(want, got))
 				continue
 			}
-			t.Errorf("%s differs between the single run and the merged shards:\n%s", name, firstDiff(sortedLines(want), sortedLines(got)))
+			t.Errorf("%s differs between the single run and the merged shards:\n%s", name, golden.FirstDiff(sortedLines(want), sortedLines(got)))
 		}
 	}
 	for name := range b {
@@ -365,23 +366,6 @@ func outputs(t *testing.T, dir string) map[string]string {
 		out[rel] = s
 	}
 	return out
-}
-
-func firstDiff(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	for i := 0; i < len(al) || i < len(bl); i++ {
-		var x, y string
-		if i < len(al) {
-			x = al[i]
-		}
-		if i < len(bl) {
-			y = bl[i]
-		}
-		if x != y {
-			return "line " + strconv.Itoa(i+1) + ":\n  single: " + x + "\n  merged: " + y
-		}
-	}
-	return "(same lines)"
 }
 
 var stepNumber = regexp.MustCompile(`^\d+\. `)

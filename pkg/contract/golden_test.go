@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/smokeproof/smokeproof/pkg/contract"
-	"github.com/smokeproof/smokeproof/pkg/internal/golden"
+	"github.com/smokeproof/smokeproof/internal/golden"
 )
 
 func goldenCoverage(t *testing.T) *contract.Coverage {

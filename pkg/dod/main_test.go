@@ -1,19 +1,5 @@
 package dod_test
 
-import (
-	"fmt"
-	"os"
-	"testing"
-
-	"github.com/smokeproof/smokeproof/pkg/dod"
-)
-
-// TestMain registers the item declarations of the repository's suites, as the CLI and
-// the suites do.
-func TestMain(m *testing.M) {
-	if err := dod.LoadFS(os.DirFS("../../suites"), "*/item.json"); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	os.Exit(m.Run())
-}
+// The item declarations of the repository's suites, registered as the CLI registers
+// them.
+import _ "github.com/smokeproof/smokeproof/suites"

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/smokeproof/smokeproof/pkg/history"
-	"github.com/smokeproof/smokeproof/pkg/internal/golden"
+	"github.com/smokeproof/smokeproof/internal/golden"
 )
 
 // night is one synthetic run: its facts and each bullet's status, "ITEM.key" → status.

@@ -12,7 +12,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/smokeproof/smokeproof/pkg/internal/golden"
+	"github.com/smokeproof/smokeproof/internal/golden"
 	"github.com/smokeproof/smokeproof/pkg/report"
 )
 

@@ -1,19 +1,5 @@
 package report_test
 
-import (
-	"fmt"
-	"os"
-	"testing"
-
-	"github.com/smokeproof/smokeproof/pkg/dod"
-)
-
-// TestMain registers the item declarations of the repository's suites: the golden
-// tests render their documents.
-func TestMain(m *testing.M) {
-	if err := dod.LoadFS(os.DirFS("../../suites"), "*/item.json"); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	os.Exit(m.Run())
-}
+// The item declarations of the repository's suites, registered as the CLI registers
+// them: the golden tests render their documents.
+import _ "github.com/smokeproof/smokeproof/suites"
