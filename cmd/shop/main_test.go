@@ -106,6 +106,28 @@ func TestUnreachableDatabaseExit1(t *testing.T) {
 	}
 }
 
+// serveT runs `shop serve` with env until ctx ends and waits until SHOP_ADDR answers
+// /api/health with 200 (at most 15 s). The channel gets the exit code.
+func serveT(t *testing.T, ctx context.Context, env map[string]string, out, errb *syncBuffer) <-chan int {
+	t.Helper()
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"serve"}, envOf(env), out, errb) }()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		res, err := http.Get("http://" + env["SHOP_ADDR"] + "/api/health")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return done
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the shop did not become healthy: %v; stderr %s", err, errb.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 func freePort(t *testing.T) int {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -137,24 +159,8 @@ func TestServeMigrateSeedAndMailLog(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var out, errb syncBuffer
-	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"serve"}, envOf(env), &out, &errb) }()
-
+	done := serveT(t, ctx, env, &out, &errb)
 	base := "http://" + addr
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		res, err := http.Get(base + "/api/health")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the shop did not become healthy: %v; stderr %s", err, errb.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 	post := func(path, token string, body any) map[string]any {
 		b, _ := json.Marshal(body)
 		req, _ := http.NewRequest("POST", base+path, bytes.NewReader(b))

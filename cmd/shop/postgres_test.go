@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/smokeproof/smokeproof/fixtures/pgsqld"
 	fixturesql "github.com/smokeproof/smokeproof/fixtures/sql"
@@ -49,23 +48,8 @@ func TestServeOnPostgres(t *testing.T) {
 	sctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	var out, errb syncBuffer
-	done := make(chan int, 1)
-	go func() { done <- run(sctx, []string{"serve"}, envOf(env), &out, &errb) }()
+	done := serveT(t, sctx, env, &out, &errb)
 	base := "http://" + addr
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		res, err := http.Get(base + "/api/health")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the shop did not become healthy on PostgreSQL: %v; stderr %s", err, errb.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 	body, _ := json.Marshal(map[string]any{"email": fixturesql.Consumer1.Email, "password": fixturesql.Consumer1.Password})
 	res, err := http.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
 	if err != nil {
