@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/smokeproof/smokeproof/pkg/contract"
 	"github.com/smokeproof/smokeproof/internal/golden"
+	"github.com/smokeproof/smokeproof/pkg/contract"
 )
 
 func goldenCoverage(t *testing.T) *contract.Coverage {

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smokeproof/smokeproof/pkg/history"
 	"github.com/smokeproof/smokeproof/internal/golden"
+	"github.com/smokeproof/smokeproof/pkg/history"
 )
 
 // night is one synthetic run: its facts and each bullet's status, "ITEM.key" → status.

@@ -6,8 +6,8 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/smokeproof/smokeproof/pkg/evidence"
 	"github.com/smokeproof/smokeproof/internal/golden"
+	"github.com/smokeproof/smokeproof/pkg/evidence"
 	"github.com/smokeproof/smokeproof/pkg/report"
 )
 
